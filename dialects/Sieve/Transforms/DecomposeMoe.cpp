@@ -1,0 +1,98 @@
+//===- DecomposeMoe.cpp - moe_ffn -----------------------------------------===//
+//
+// σ-MoE and its baselines (Sec. 4-5): scores, selection, dispatch by expert,
+// two grouped CVMMs (Eq. 11, 26) and the regulariser.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Sieve/IR/SieveOps.h"
+#include "dialects/Sieve/Transforms/Decompositions.h"
+#include "dialects/Sieve/Transforms/TensorBuilder.h"
+
+using namespace mlir;
+using namespace mlir::sieve;
+
+namespace {
+
+struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MoeFfnOp op,
+                                PatternRewriter &rewriter) const override {
+    TensorBuilder tb(rewriter, op.getLoc());
+    Location loc = op.getLoc();
+    Value x = op.getX();
+    Type elementType = getElementTypeOrSelf(x.getType());
+    Type i32 = rewriter.getI32Type();
+    int64_t experts = op.getNumExperts(), k = op.getK();
+    OpFoldResult tokens = tb.dim(x, 0);
+    OpFoldResult pairs = tb.mul(tokens, k);
+    SmallVector<OpFoldResult> perToken = {tokens, tb.index(experts)};
+    SmallVector<OpFoldResult> selected = {tokens, tb.index(k)};
+
+    // Expert scores s = act(W3 x).
+    Value logits = tb.matmul(x, op.getW3());
+    Value scores = op.getSelectionActivation() == SelectionActivation::Sigmoid
+                       ? tb.sigmoid(logits)
+                       : tb.softmax(logits, /*dimension=*/1);
+
+    // S-BASE ranks by the Sinkhorn-balanced assignment in training only.
+    Value ranking;
+    if (op.getSelection() == ExpertSelection::Sinkhorn && op.getTrain())
+      ranking = SinkhornOp::create(rewriter, loc, logits.getType(), logits,
+                                   op.getSinkhornIterationCount());
+
+    // Expert dropout (Eq. 22): keep each (token, expert) with p = 1 - δ.
+    Value keep;
+    if (op.usesExpertDropout()) {
+      APFloat keepProbability(1.0 - op.getExpertDropout().convertToDouble());
+      keep = BernoulliMaskOp::create(
+          rewriter, loc, tb.type(perToken, rewriter.getI1Type()), op.getSeed(),
+          tb.dynamicSizes(perToken), keepProbability);
+    }
+
+    auto selection = SelectExpertsOp::create(
+        rewriter, loc, tb.type(selected, i32), tb.type(selected, elementType),
+        scores, ranking, keep, k,
+        op.getSelectionActivation() == SelectionActivation::SoftmaxRenorm);
+    auto dispatch = DispatchOp::create(
+        rewriter, loc, tb.type({pairs}, i32),
+        tb.type({tb.index(experts + 1)}, i32), selection.getExperts(),
+        rewriter.getI64IntegerAttr(experts));
+
+    // u^e = ReLU(W1^e x) for the selected experts, one row per sorted pair.
+    Value w1 = op.getW1(), w2 = op.getW2();
+    Value up = CvmmOp::create(
+        rewriter, loc, tb.type({pairs, tb.dim(w1, 2)}, elementType), x, w1,
+        dispatch.getSortedPairs(), dispatch.getOffsets(), /*scale=*/Value(), k,
+        RowOrder::Token, RowOrder::Sorted);
+    Value hidden = tb.relu(up);
+    // y = sum_e s[e] W2^e u^e (Eq. 11): scatter-add into token rows.
+    Value y = CvmmOp::create(
+        rewriter, loc, tb.type({tokens, tb.dim(w2, 2)}, elementType), hidden,
+        w2, dispatch.getSortedPairs(), dispatch.getOffsets(),
+        selection.getGates(), k, RowOrder::Sorted, RowOrder::Token);
+
+    SmallVector<Value> results = {tb.castTo(y, op.getY().getType())};
+    if (Value auxLoss = op.getAuxLoss()) {
+      APFloat gamma = *op.getRegularizerWeight();
+      if (op.getRegularizer() == Regularizer::Entropy)
+        results.push_back(EntropyRegOp::create(rewriter, loc,
+                                               auxLoss.getType(), logits,
+                                               gamma)); // Eq. 20-21
+      else
+        results.push_back(SwitchRegOp::create(rewriter, loc, auxLoss.getType(),
+                                              logits, selection.getExperts(),
+                                              gamma)); // Eq. 15-17
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::sieve::populateDecomposeMoeFfnPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<DecomposeMoeFfn>(patterns.getContext());
+}

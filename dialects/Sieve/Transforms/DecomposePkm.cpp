@@ -1,0 +1,65 @@
+//===- DecomposePkm.cpp - pkm_ffn -----------------------------------------===//
+//
+// Product-key memory (Sec. 3.2): per-half sub-key scores for all heads with
+// one matmul each, product-key top-K (Eq. 8), the activation, and one
+// weighted gather-sum over the value table shared by the heads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Sieve/IR/SieveOps.h"
+#include "dialects/Sieve/Transforms/Decompositions.h"
+#include "dialects/Sieve/Transforms/TensorBuilder.h"
+
+using namespace mlir;
+using namespace mlir::sieve;
+
+namespace {
+
+struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(PkmFfnOp op,
+                                PatternRewriter &rewriter) const override {
+    TensorBuilder tb(rewriter, op.getLoc());
+    Location loc = op.getLoc();
+    Value x = op.getX();
+    Type elementType = getElementTypeOrSelf(x.getType());
+    int64_t subkeys = op.getNumSubkeys(), k = op.getK();
+    OpFoldResult tokens = tb.dim(x, 0);
+    OpFoldResult half = tb.div(tb.dim(x, 1), 2);
+
+    // u_a = x_a Ka and u_b = x_b Kb for all heads at once: the keys
+    // (d_model/2 x heads x S) are viewed as d_model/2 x (heads * S).
+    auto subkeyScores = [&](OpFoldResult offset, Value keys) {
+      Value halfX = tb.columns(x, offset, half);
+      return tb.splitLast(tb.matmul(halfX, tb.mergeLastTwo(keys)), subkeys);
+    };
+    Value scoresA = subkeyScores(tb.index(0), op.getKeysA());
+    Value scoresB = subkeyScores(half, op.getKeysB());
+
+    SmallVector<OpFoldResult> selected = {tokens, tb.index(op.getHeads()),
+                                          tb.index(k)};
+    auto topk = ProductKeyTopKOp::create(
+        rewriter, loc, tb.type(selected, elementType),
+        tb.type(selected, rewriter.getI32Type()), scoresA, scoresB, k);
+    Value activated = op.getActivation() == PkmActivation::ReLU
+                          ? tb.relu(topk.getScores())
+                          : tb.softmax(topk.getScores(), /*dimension=*/2);
+
+    // Sum over heads and selected values alike: tokens x (heads * k).
+    Value values = op.getValues();
+    Value y = GatherSumOp::create(
+        rewriter, loc, tb.type({tokens, tb.dim(values, 1)}, elementType),
+        tb.mergeLastTwo(activated), tb.mergeLastTwo(topk.getIndices()),
+        values);
+    rewriter.replaceOp(op, tb.castTo(y, op.getY().getType()));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::sieve::populateDecomposePkmFfnPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<DecomposePkmFfn>(patterns.getContext());
+}

@@ -1,0 +1,16 @@
+//===- Commands.h - the subcommands of the sieve driver -------------------===//
+
+#ifndef SIEVE_TOOLS_SIEVE_COMMANDS_H
+#define SIEVE_TOOLS_SIEVE_COMMANDS_H
+
+#include "llvm/Support/CommandLine.h"
+
+namespace mlir::sieve::driver {
+
+/// `sieve stages FILE.mlir`: the module through every compiler stage.
+extern llvm::cl::SubCommand stagesCommand;
+int runStagesCommand();
+
+} // namespace mlir::sieve::driver
+
+#endif // SIEVE_TOOLS_SIEVE_COMMANDS_H

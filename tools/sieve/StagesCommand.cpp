@@ -1,0 +1,91 @@
+//===- StagesCommand.cpp - `sieve stages` ---------------------------------===//
+//
+// Takes a module through every stage of the compiler and prints, after each,
+// the stage's name, what it did, an op census and the IR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Pipelines/Stages.h"
+#include "tools/sieve/Commands.h"
+#include "tools/sieve/OpCensus.h"
+
+#include "dialects/Sieve/IR/SieveDialect.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+
+using namespace mlir::sieve::driver;
+namespace cl = llvm::cl;
+
+cl::SubCommand mlir::sieve::driver::stagesCommand(
+    "stages", "Run a .mlir module through every compiler stage and print "
+              "what each stage produced");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
+                                      cl::desc("<input.mlir>"),
+                                      cl::sub(stagesCommand));
+static cl::opt<std::string>
+    stopAfter("stop-after", cl::desc("Stop after the stage of this name"),
+              cl::value_desc("stage"), cl::init(""), cl::sub(stagesCommand));
+static cl::opt<bool> censusOnly("census-only",
+                                cl::desc("Print each stage's op counts only"),
+                                cl::init(false), cl::sub(stagesCommand));
+
+int mlir::sieve::driver::runStagesCommand() {
+  if (!stopAfter.empty() && !mlir::sieve::lookupStage(stopAfter)) {
+    std::string names;
+    for (const mlir::sieve::Stage &stage : mlir::sieve::getStages())
+      names += (names.empty() ? "" : ", ") + stage.name;
+    fmt::print(stderr, "sieve stages: error: unknown stage '{}' (stages: {})\n",
+               stopAfter.getValue(), names);
+    return 1;
+  }
+
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      mlir::openInputFile(inputFile, &error);
+  if (!buffer) {
+    fmt::print(stderr, "sieve stages: error: {}\n", error);
+    return 1;
+  }
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::sieve::SieveDialect>();
+  mlir::MLIRContext context(registry);
+
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // The parser or verifier has reported where and why.
+
+  size_t stageCount = mlir::sieve::getStages().size();
+  auto printStage = [&](const mlir::sieve::Stage &stage, unsigned index,
+                        mlir::ModuleOp stageModule) {
+    fmt::print("// ===== stage {}/{}: {} =====\n// {}\n", index,
+               stageCount - 1, stage.name, stage.summary);
+    fmt::print("// ops:\n{}", OpCensus::of(stageModule).format("//"));
+    if (!censusOnly) {
+      std::string ir;
+      llvm::raw_string_ostream os(ir);
+      stageModule.print(os);
+      fmt::print("{}\n", ir);
+    }
+    std::fflush(stdout);
+  };
+  if (failed(mlir::sieve::runStages(*module, stopAfter, printStage)))
+    return 1;
+  return 0;
+}
