@@ -20,3 +20,5 @@ config.substitutions.append(("%python", config.python_executable))
 
 tool_dirs = [config.sieve_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["sieve-opt", "sieve"], tool_dirs)
+llvm_config.add_tool_substitutions(
+    ["FileCheck", "not", "count"], [config.llvm_tools_dir])

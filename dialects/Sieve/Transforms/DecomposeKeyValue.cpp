@@ -35,7 +35,8 @@ struct DecomposeTopKFfn : OpRewritePattern<TopKFfnOp> {
     TensorBuilder tb(rewriter, op.getLoc());
     Value x = op.getX(), w2 = op.getW2();
     Type elementType = getElementTypeOrSelf(x.getType());
-    SmallVector<OpFoldResult> selected = {tb.dim(x, 0), tb.index(op.getK())};
+    int64_t tokens = TensorBuilder::staticDim(x, 0);
+    SmallVector<int64_t> selected = {tokens, static_cast<int64_t>(op.getK())};
 
     Value u = tb.relu(tb.matmul(x, op.getW1())); // Eq. 1, in full
     auto topk = TopKOp::create(rewriter, op.getLoc(),
@@ -44,7 +45,7 @@ struct DecomposeTopKFfn : OpRewritePattern<TopKFfnOp> {
                                op.getK()); // Eq. 6
     Value y = GatherSumOp::create(
         rewriter, op.getLoc(),
-        tb.type({tb.dim(x, 0), tb.dim(w2, 1)}, elementType),
+        tb.type({tokens, TensorBuilder::staticDim(w2, 1)}, elementType),
         topk.getValues(), topk.getIndices(), w2); // Eq. 7
     rewriter.replaceOp(op, tb.castTo(y, op.getY().getType()));
     return success();

@@ -25,10 +25,10 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
     Type elementType = getElementTypeOrSelf(x.getType());
     Type i32 = rewriter.getI32Type();
     int64_t experts = op.getNumExperts(), k = op.getK();
-    OpFoldResult tokens = tb.dim(x, 0);
-    OpFoldResult pairs = tb.mul(tokens, k);
-    SmallVector<OpFoldResult> perToken = {tokens, tb.index(experts)};
-    SmallVector<OpFoldResult> selected = {tokens, tb.index(k)};
+    int64_t tokens = TensorBuilder::staticDim(x, 0);
+    int64_t pairs = TensorBuilder::mulSizes(tokens, k);
+    SmallVector<int64_t> perToken = {tokens, experts};
+    SmallVector<int64_t> selected = {tokens, k};
 
     // Expert scores s = act(W3 x).
     Value logits = tb.matmul(x, op.getW3());
@@ -48,7 +48,7 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
       APFloat keepProbability(1.0 - op.getExpertDropout().convertToDouble());
       keep = BernoulliMaskOp::create(
           rewriter, loc, tb.type(perToken, rewriter.getI1Type()), op.getSeed(),
-          tb.dynamicSizes(perToken), keepProbability);
+          TensorBuilder::dynamicSizes({tb.dim(x, 0)}), keepProbability);
     }
 
     auto selection = SelectExpertsOp::create(
@@ -57,19 +57,19 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
         op.getSelectionActivation() == SelectionActivation::SoftmaxRenorm);
     auto dispatch = DispatchOp::create(
         rewriter, loc, tb.type({pairs}, i32),
-        tb.type({tb.index(experts + 1)}, i32), selection.getExperts(),
+        tb.type({experts + 1}, i32), selection.getExperts(),
         rewriter.getI64IntegerAttr(experts));
 
     // u^e = ReLU(W1^e x) for the selected experts, one row per sorted pair.
     Value w1 = op.getW1(), w2 = op.getW2();
     Value up = CvmmOp::create(
-        rewriter, loc, tb.type({pairs, tb.dim(w1, 2)}, elementType), x, w1,
+        rewriter, loc, tb.type({pairs, TensorBuilder::staticDim(w1, 2)}, elementType), x, w1,
         dispatch.getSortedPairs(), dispatch.getOffsets(), /*scale=*/Value(), k,
         RowOrder::Token, RowOrder::Sorted);
     Value hidden = tb.relu(up);
     // y = sum_e s[e] W2^e u^e (Eq. 11): scatter-add into token rows.
     Value y = CvmmOp::create(
-        rewriter, loc, tb.type({tokens, tb.dim(w2, 2)}, elementType), hidden,
+        rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(w2, 2)}, elementType), hidden,
         w2, dispatch.getSortedPairs(), dispatch.getOffsets(),
         selection.getGates(), k, RowOrder::Sorted, RowOrder::Token);
 

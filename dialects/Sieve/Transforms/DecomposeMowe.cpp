@@ -25,11 +25,11 @@ struct DecomposeMoweFfn : OpRewritePattern<MoweFfnOp> {
     Value x = op.getX();
     Type elementType = getElementTypeOrSelf(x.getType());
     Type i32 = rewriter.getI32Type();
-    OpFoldResult tokens = tb.dim(x, 0);
+    int64_t tokens = TensorBuilder::staticDim(x, 0);
     SmallVector<BucketAttr> buckets = op.getBucketAttrs();
 
     SmallVector<Type> routeTypes(buckets.size(),
-                                 tb.type({tokens, tb.index(1)}, i32));
+                                 tb.type({tokens, 1}, i32));
     auto route = WordRouteOp::create(rewriter, loc, routeTypes,
                                      op.getRoutingIds(), op.getNumUnrouted(),
                                      op.getBuckets());
@@ -41,14 +41,14 @@ struct DecomposeMoweFfn : OpRewritePattern<MoweFfnOp> {
       Value w1 = weights[2 * index], w2 = weights[2 * index + 1];
       auto dispatch = DispatchOp::create(
           rewriter, loc, tb.type({tokens}, i32),
-          tb.type({tb.index(experts + 1)}, i32), route.getExperts()[index],
+          tb.type({experts + 1}, i32), route.getExperts()[index],
           rewriter.getI64IntegerAttr(experts));
       Value up = CvmmOp::create(
-          rewriter, loc, tb.type({tokens, tb.dim(w1, 2)}, elementType), x, w1,
+          rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(w1, 2)}, elementType), x, w1,
           dispatch.getSortedPairs(), dispatch.getOffsets(), /*scale=*/Value(),
           /*k=*/1, RowOrder::Token, RowOrder::Sorted);
       Value out = CvmmOp::create(
-          rewriter, loc, tb.type({tokens, tb.dim(w2, 2)}, elementType),
+          rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(w2, 2)}, elementType),
           tb.relu(up), w2, dispatch.getSortedPairs(), dispatch.getOffsets(),
           /*scale=*/Value(), /*k=*/1, RowOrder::Sorted, RowOrder::Token);
       sum = sum ? tb.add(sum, out) : out;

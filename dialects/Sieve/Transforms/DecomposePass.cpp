@@ -51,7 +51,7 @@ struct SieveDecomposePass
                          return layer.mnemonic == name;
                        }))
         continue;
-      InFlightDiagnostic diag = root->emitError()
+      InFlightDiagnostic diag = emitError(root->getLoc())
                                 << "sieve-decompose: unknown layer op '"
                                 << name << "' in layers=; expected one of: ";
       llvm::interleaveComma(

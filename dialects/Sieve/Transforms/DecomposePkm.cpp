@@ -25,7 +25,7 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
     Value x = op.getX();
     Type elementType = getElementTypeOrSelf(x.getType());
     int64_t subkeys = op.getNumSubkeys(), k = op.getK();
-    OpFoldResult tokens = tb.dim(x, 0);
+    int64_t tokens = TensorBuilder::staticDim(x, 0);
     OpFoldResult half = tb.div(tb.dim(x, 1), 2);
 
     // u_a = x_a Ka and u_b = x_b Kb for all heads at once: the keys
@@ -34,11 +34,11 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
       Value halfX = tb.columns(x, offset, half);
       return tb.splitLast(tb.matmul(halfX, tb.mergeLastTwo(keys)), subkeys);
     };
-    Value scoresA = subkeyScores(tb.index(0), op.getKeysA());
+    Value scoresA = subkeyScores(rewriter.getIndexAttr(0), op.getKeysA());
     Value scoresB = subkeyScores(half, op.getKeysB());
 
-    SmallVector<OpFoldResult> selected = {tokens, tb.index(op.getHeads()),
-                                          tb.index(k)};
+    SmallVector<int64_t> selected = {
+        tokens, static_cast<int64_t>(op.getHeads()), k};
     auto topk = ProductKeyTopKOp::create(
         rewriter, loc, tb.type(selected, elementType),
         tb.type(selected, rewriter.getI32Type()), scoresA, scoresB, k);
@@ -49,7 +49,7 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
     // Sum over heads and selected values alike: tokens x (heads * k).
     Value values = op.getValues();
     Value y = GatherSumOp::create(
-        rewriter, loc, tb.type({tokens, tb.dim(values, 1)}, elementType),
+        rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(values, 1)}, elementType),
         tb.mergeLastTwo(activated), tb.mergeLastTwo(topk.getIndices()),
         values);
     rewriter.replaceOp(op, tb.castTo(y, op.getY().getType()));

@@ -11,16 +11,23 @@
 using namespace mlir;
 using namespace mlir::sieve;
 
-OpFoldResult TensorBuilder::dim(Value tensor, int64_t index) {
-  return tensor::getMixedSize(b, loc, tensor, index);
+int64_t TensorBuilder::staticDim(Value value, int64_t index) {
+  return cast<RankedTensorType>(value.getType()).getDimSize(index);
 }
 
-OpFoldResult TensorBuilder::mul(OpFoldResult size, int64_t factor) {
-  if (std::optional<int64_t> value = getConstantIntValue(size))
-    return b.getIndexAttr(*value * factor);
-  Value factorValue = arith::ConstantIndexOp::create(b, loc, factor);
-  return arith::MulIOp::create(b, loc, cast<Value>(size), factorValue)
-      .getResult();
+int64_t TensorBuilder::mulSizes(int64_t a, int64_t b) {
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return ShapedType::kDynamic;
+  return a * b;
+}
+
+RankedTensorType TensorBuilder::type(ArrayRef<int64_t> shape,
+                                     Type elementType) {
+  return RankedTensorType::get(shape, elementType);
+}
+
+OpFoldResult TensorBuilder::dim(Value tensor, int64_t index) {
+  return tensor::getMixedSize(b, loc, tensor, index);
 }
 
 OpFoldResult TensorBuilder::div(OpFoldResult size, int64_t divisor) {
@@ -39,12 +46,8 @@ SmallVector<Value> TensorBuilder::dynamicSizes(ArrayRef<OpFoldResult> sizes) {
   return values;
 }
 
-RankedTensorType TensorBuilder::type(ArrayRef<OpFoldResult> sizes,
-                                     Type elementType) {
-  SmallVector<int64_t> shape;
-  for (OpFoldResult size : sizes)
-    shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
-  return RankedTensorType::get(shape, elementType);
+Value TensorBuilder::floatConstant(Type type, double value) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
 }
 
 Value TensorBuilder::empty(ArrayRef<OpFoldResult> sizes, Type elementType) {
@@ -52,8 +55,7 @@ Value TensorBuilder::empty(ArrayRef<OpFoldResult> sizes, Type elementType) {
 }
 
 Value TensorBuilder::zeros(ArrayRef<OpFoldResult> sizes, Type elementType) {
-  Value zero = arith::ConstantOp::create(b, loc, elementType,
-                                         b.getZeroAttr(elementType));
+  Value zero = floatConstant(elementType, 0.0);
   return linalg::FillOp::create(b, loc, zero, empty(sizes, elementType))
       .getResult(0);
 }
@@ -85,17 +87,15 @@ Value TensorBuilder::elementwise(
 }
 
 Value TensorBuilder::relu(Value input) {
-  return elementwise(input, [](OpBuilder &nb, Location l, Value x) -> Value {
-    Value zero =
-        arith::ConstantOp::create(nb, l, x.getType(), nb.getZeroAttr(x.getType()));
+  Value zero = floatConstant(getElementTypeOrSelf(input.getType()), 0.0);
+  return elementwise(input, [&](OpBuilder &nb, Location l, Value x) -> Value {
     return arith::MaximumFOp::create(nb, l, x, zero);
   });
 }
 
 Value TensorBuilder::sigmoid(Value input) {
-  return elementwise(input, [](OpBuilder &nb, Location l, Value x) -> Value {
-    Value one = arith::ConstantOp::create(nb, l, x.getType(),
-                                          nb.getFloatAttr(x.getType(), 1.0));
+  Value one = floatConstant(getElementTypeOrSelf(input.getType()), 1.0);
+  return elementwise(input, [&](OpBuilder &nb, Location l, Value x) -> Value {
     Value expNeg = math::ExpOp::create(nb, l, arith::NegFOp::create(nb, l, x));
     return arith::DivFOp::create(nb, l, one,
                                  arith::AddFOp::create(nb, l, one, expNeg));
@@ -146,8 +146,12 @@ Value TensorBuilder::splitLast(Value input, int64_t inner) {
   groups.push_back({rank - 1, rank});
   outputShape.push_back(div(dim(input, rank - 1), inner));
   outputShape.push_back(b.getIndexAttr(inner));
+  SmallVector<int64_t> shape = llvm::map_to_vector(
+      outputShape, [](OpFoldResult size) {
+        return getConstantIntValue(size).value_or(ShapedType::kDynamic);
+      });
   return tensor::ExpandShapeOp::create(
-      b, loc, type(outputShape, inputType.getElementType()), input, groups,
+      b, loc, type(shape, inputType.getElementType()), input, groups,
       outputShape);
 }
 

@@ -24,18 +24,21 @@ public:
   OpBuilder &builder() { return b; }
   Location location() const { return loc; }
 
-  /// A static size.
-  OpFoldResult index(int64_t size) { return b.getIndexAttr(size); }
-  /// Size `index` of `tensor`: a constant when static, else tensor.dim.
-  OpFoldResult dim(Value tensor, int64_t index);
-  /// size * factor and size / divisor, folded when static.
-  OpFoldResult mul(OpFoldResult size, int64_t factor);
-  OpFoldResult div(OpFoldResult size, int64_t divisor);
-  /// The dynamic sizes among `sizes`, as index values (for tensor.empty).
-  SmallVector<Value> dynamicSizes(ArrayRef<OpFoldResult> sizes);
+  /// Static size `index` of `value`'s type, or kDynamic.
+  static int64_t staticDim(Value value, int64_t index);
+  /// a * b, or kDynamic when either is dynamic.
+  static int64_t mulSizes(int64_t a, int64_t b);
+  /// The ranked tensor type of a (possibly partly dynamic) shape.
+  static RankedTensorType type(ArrayRef<int64_t> shape, Type elementType);
 
-  /// The ranked tensor type of the given sizes.
-  RankedTensorType type(ArrayRef<OpFoldResult> sizes, Type elementType);
+  /// Size `index` of `tensor` for building ops: an attribute when static,
+  /// else a tensor.dim.
+  OpFoldResult dim(Value tensor, int64_t index);
+  /// size / divisor, folded when static.
+  OpFoldResult div(OpFoldResult size, int64_t divisor);
+  /// The index values of the dynamic sizes among `sizes`.
+  static SmallVector<Value> dynamicSizes(ArrayRef<OpFoldResult> sizes);
+
   /// tensor.empty / a zero-filled tensor of the given sizes.
   Value empty(ArrayRef<OpFoldResult> sizes, Type elementType);
   Value zeros(ArrayRef<OpFoldResult> sizes, Type elementType);
@@ -61,9 +64,12 @@ public:
   Value castTo(Value input, Type type);
 
 private:
-  /// A linalg.generic applying `body` to every element of `input`.
+  /// A linalg.generic applying `body` to every element of `input`; the
+  /// body may use values defined before the call (constants).
   Value elementwise(Value input,
                     function_ref<Value(OpBuilder &, Location, Value)> body);
+  /// A scalar constant of a float type.
+  Value floatConstant(Type type, double value);
 
   OpBuilder &b;
   Location loc;
