@@ -10,7 +10,8 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.sieve_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
+                   "diagnostic_coverage.py"]
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -22,3 +23,7 @@ tool_dirs = [config.sieve_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["sieve-opt", "sieve"], tool_dirs)
 llvm_config.add_tool_substitutions(
     ["FileCheck", "not", "count"], [config.llvm_tools_dir])
+
+# GPU-free CUDA checks (PTX through ptxas) run where the toolkit is present.
+if config.sieve_ptxas and not config.sieve_ptxas.endswith("-NOTFOUND"):
+    config.available_features.add("ptxas")

@@ -48,6 +48,8 @@ LogicalResult mlir::sieve::runStages(
     if (stage.buildPipeline) {
       PassManager pm(module->getName());
       stage.buildPipeline(pm);
+      // untested-diagnostic: the passes report their own errors first; no
+      // verified input makes today's stages fail.
       if (failed(pm.run(module)))
         return module->emitError()
                << "stage '" << stage.name << "' (" << index << ") failed";

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Sieve's build and tests need, when they are
+# missing; does nothing when all are present. Run as root or with sudo.
+#
+# The CUDA toolkit is optional and not a Debian package here: the build
+# detects it when present.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ python3          # build driver and lit's interpreter
+  llvm-22-dev libmlir-22-dev             # LLVM/MLIR 22 headers, libLLVM.so, libMLIR.so
+  mlir-22-tools llvm-22-tools            # mlir-tblgen; FileCheck, lit, not
+  libfmt-dev libgtest-dev                # fmt, GoogleTest
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all ${#packages[@]} required Debian packages are installed"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null; then
+  as_root=(sudo)
+else
+  echo "setup: error: need root (or sudo) to install: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have stale or empty package lists: update and retry.
+if ! "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  "${as_root[@]}" apt-get update
+  "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
