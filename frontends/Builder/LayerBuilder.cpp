@@ -17,7 +17,8 @@ bool usesSeed(const LayerConfig &config, bool train) {
 }
 
 /// The named sizes of a config that become tensor dimensions.
-SmallVector<std::pair<std::string, int64_t>> sizesOf(const LayerConfig &config) {
+SmallVector<std::pair<std::string, int64_t>>
+sizesOf(const LayerConfig &config) {
   SmallVector<std::pair<std::string, int64_t>> sizes = {
       {"d_model", modelWidth(config)}};
   if (const auto *c = std::get_if<DenseFfnConfig>(&config))
@@ -92,7 +93,8 @@ Operation *LayerBuilder::buildLayer(const LayerConfig &config, Value x,
                                                  ctx, moe.selectionActivation)),
       b.getNamedAttr("selection", ExpertSelectionAttr::get(ctx, moe.selection)),
       b.getNamedAttr("expert_dropout", b.getF64FloatAttr(moe.expertDropout)),
-      b.getNamedAttr("regularizer", RegularizerAttr::get(ctx, moe.regularizer))};
+      b.getNamedAttr("regularizer",
+                     RegularizerAttr::get(ctx, moe.regularizer))};
   if (moe.sinkhornIterations)
     attrs.push_back(b.getNamedAttr(
         "sinkhorn_iterations", b.getI64IntegerAttr(*moe.sinkhornIterations)));
@@ -116,8 +118,8 @@ FailureOr<func::FuncOp> LayerBuilder::buildFunction(ModuleOp module,
                                                     bool train) {
   if (failed(checkSizes(config)))
     return failure();
-  auto xType = RankedTensorType::get(
-      {ShapedType::kDynamic, modelWidth(config)}, elementType);
+  auto xType = RankedTensorType::get({ShapedType::kDynamic, modelWidth(config)},
+                                     elementType);
   SmallVector<Type> argTypes = {xType};
   bool mowe = std::holds_alternative<MoweFfnConfig>(config);
   if (mowe)

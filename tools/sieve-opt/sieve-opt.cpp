@@ -1,10 +1,11 @@
 //===- sieve-opt.cpp - the sieve optimizer driver -------------------------===//
 //
-// mlir-opt with the sieve dialect and its passes registered next to every
-// upstream dialect and pass.
+// mlir-opt with the sieve dialect, its passes and the compiler stages'
+// pipelines registered next to every upstream dialect and pass.
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Pipelines/Stages.h"
 #include "dialects/Sieve/IR/SieveDialect.h"
 #include "dialects/Sieve/Transforms/Passes.h"
 
@@ -16,6 +17,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::sieve::registerSievePasses();
+  mlir::sieve::registerSievePipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -25,7 +25,7 @@ OpCensus OpCensus::of(mlir::ModuleOp module) {
     std::string group = dialect.str();
     if (dialect == mlir::sieve::SieveDialect::getDialectNamespace())
       group = llvm::isa<mlir::sieve::LayerOpInterface>(op) ? "sieve layers"
-                                                          : "sieve primitives";
+                                                           : "sieve primitives";
     ++census.groups[group][op->getName().stripDialect().str()];
   });
   return census;

@@ -74,8 +74,8 @@ int mlir::sieve::driver::runStagesCommand() {
   size_t stageCount = mlir::sieve::getStages().size();
   auto printStage = [&](const mlir::sieve::Stage &stage, unsigned index,
                         mlir::ModuleOp stageModule) {
-    fmt::print("// ===== stage {}/{}: {} =====\n// {}\n", index,
-               stageCount - 1, stage.name, stage.summary);
+    fmt::print("// ===== stage {}/{}: {} =====\n// {}\n", index, stageCount - 1,
+               stage.name, stage.summary);
     fmt::print("// ops:\n{}", OpCensus::of(stageModule).format("//"));
     if (!censusOnly) {
       std::string ir;

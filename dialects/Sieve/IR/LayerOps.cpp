@@ -16,7 +16,8 @@ static FailureOr<int64_t> verifyKeyValueMlp(Operation *op, Value x, Value w1,
   int64_t tokens = dimOf(x, 0);
   int64_t dModel = firstStatic({dimOf(x, 1), dimOf(w1, 0), dimOf(w2, 1)});
   int64_t dFF = firstStatic({dimOf(w1, 1), dimOf(w2, 0)});
-  if (failed(checkShape(op, "x", x, {{tokens, "tokens"}, {dModel, "d_model"}})) ||
+  if (failed(
+          checkShape(op, "x", x, {{tokens, "tokens"}, {dModel, "d_model"}})) ||
       failed(checkShape(op, "w1", w1, {{dModel, "d_model"}, {dFF, "d_ff"}})) ||
       failed(checkShape(op, "w2", w2, {{dFF, "d_ff"}, {dModel, "d_model"}})) ||
       failed(checkShape(op, "result", y,
@@ -71,12 +72,13 @@ LogicalResult PkmFfnOp::verify() {
   int64_t half = ShapedType::isDynamic(dModel) ? kDyn : dModel / 2;
   SmallVector<Dim> keyShape = {
       {half, "d_model/2"}, {heads, "heads"}, {subkeys, "num_subkeys"}};
-  if (failed(checkShape(*this, "x", x, {{tokens, "tokens"}, {dModel, "d_model"}})) ||
+  if (failed(checkShape(*this, "x", x,
+                        {{tokens, "tokens"}, {dModel, "d_model"}})) ||
       failed(checkShape(*this, "keys_a", getKeysA(), keyShape)) ||
       failed(checkShape(*this, "keys_b", getKeysB(), keyShape)) ||
-      failed(checkShape(*this, "values", getValues(),
-                        {{subkeys * subkeys, "num_subkeys^2"},
-                         {dModel, "d_model"}})) ||
+      failed(checkShape(
+          *this, "values", getValues(),
+          {{subkeys * subkeys, "num_subkeys^2"}, {dModel, "d_model"}})) ||
       failed(checkShape(*this, "result", getY(),
                         {{tokens, "tokens"}, {dModel, "d_model"}})))
     return failure();
@@ -121,8 +123,8 @@ static LogicalResult verifyMoeRouting(MoeFfnOp op) {
 
   double dropout = op.getExpertDropout().convertToDouble();
   if (!(dropout >= 0.0 && dropout < 1.0))
-    return op.emitOpError() << "expert_dropout must be in [0, 1), got "
-                            << dropout;
+    return op.emitOpError()
+           << "expert_dropout must be in [0, 1), got " << dropout;
   if (op.usesExpertDropout() && !op.getSeed())
     return op.emitOpError() << "expert dropout (" << dropout
                             << ") in training needs a seed operand";
@@ -134,9 +136,9 @@ static LogicalResult verifyMoeRouting(MoeFfnOp op) {
   bool regularized = op.getRegularizer() != Regularizer::None;
   std::optional<APFloat> gamma = op.getRegularizerWeight();
   if (regularized && !gamma)
-    return op.emitOpError() << "regularizer "
-                            << stringifyRegularizer(op.getRegularizer())
-                            << " needs a regularizer_weight (gamma)";
+    return op.emitOpError()
+           << "regularizer " << stringifyRegularizer(op.getRegularizer())
+           << " needs a regularizer_weight (gamma)";
   if (!regularized && gamma)
     return op.emitOpError()
            << "regularizer_weight is only used with a regularizer";
@@ -144,10 +146,10 @@ static LogicalResult verifyMoeRouting(MoeFfnOp op) {
                                        gamma->convertToDouble())))
     return failure();
   if (regularized && !op.getAuxLoss())
-    return op.emitOpError() << "regularizer "
-                            << stringifyRegularizer(op.getRegularizer())
-                            << " yields an auxiliary loss: the op needs a "
-                               "second result of type tensor<f32>";
+    return op.emitOpError()
+           << "regularizer " << stringifyRegularizer(op.getRegularizer())
+           << " yields an auxiliary loss: the op needs a "
+              "second result of type tensor<f32>";
   if (!regularized && op.getAuxLoss())
     return op.emitOpError()
            << "has an auxiliary loss result but no regularizer";
@@ -162,7 +164,8 @@ LogicalResult MoeFfnOp::verify() {
   int64_t tokens = dimOf(x, 0);
   int64_t dModel = firstStatic(
       {dimOf(x, 1), dimOf(getW1(), 1), dimOf(getW2(), 2), dimOf(getW3(), 0)});
-  if (failed(checkShape(*this, "x", x, {{tokens, "tokens"}, {dModel, "d_model"}})) ||
+  if (failed(checkShape(*this, "x", x,
+                        {{tokens, "tokens"}, {dModel, "d_model"}})) ||
       failed(checkShape(*this, "w1", getW1(),
                         {{experts, "num_experts"},
                          {dModel, "d_model"},
@@ -231,14 +234,16 @@ LogicalResult MoweFfnOp::verify() {
   Value x = getX();
   int64_t tokens = firstStatic({dimOf(x, 0), dimOf(getRoutingIds(), 0)});
   int64_t dModel = firstStatic({dimOf(x, 1), dimOf(weights[0], 1)});
-  if (failed(checkShape(*this, "x", x, {{tokens, "tokens"}, {dModel, "d_model"}})) ||
+  if (failed(checkShape(*this, "x", x,
+                        {{tokens, "tokens"}, {dModel, "d_model"}})) ||
       failed(checkShape(*this, "routing_ids", getRoutingIds(),
                         {{tokens, "tokens"}})) ||
       failed(checkShape(*this, "result", getY(),
                         {{tokens, "tokens"}, {dModel, "d_model"}})))
     return failure();
 
-  SmallVector<std::pair<StringRef, Value>> typed = {{"x", x}, {"result", getY()}};
+  SmallVector<std::pair<StringRef, Value>> typed = {{"x", x},
+                                                    {"result", getY()}};
   SmallVector<std::string> names;
   names.reserve(weights.size());
   for (auto [index, bucket] : llvm::enumerate(buckets)) {

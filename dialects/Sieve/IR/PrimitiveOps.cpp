@@ -54,15 +54,17 @@ verifyGrouping(Operation *op, int64_t k, int64_t expertsHint, Value pairs,
   tokens = firstStatic({divDims(numPairs, k), tokens});
   numPairs = firstStatic({numPairs, mulDims(tokens, k)});
   int64_t offsetsSize = dimOf(offsets, 0);
-  int64_t experts = firstStatic(
-      {expertsHint, ShapedType::isDynamic(offsetsSize) ? kDyn : offsetsSize - 1});
-  if (failed(checkShape(op, "sorted_pairs", pairs, {{numPairs, "tokens * k"}})) ||
+  int64_t experts = firstStatic({expertsHint, ShapedType::isDynamic(offsetsSize)
+                                                  ? kDyn
+                                                  : offsetsSize - 1});
+  if (failed(
+          checkShape(op, "sorted_pairs", pairs, {{numPairs, "tokens * k"}})) ||
       failed(checkShape(op, "offsets", offsets,
                         {{ShapedType::isDynamic(experts) ? kDyn : experts + 1,
                           "num_experts + 1"}})))
     return failure();
-  if (scale && failed(checkShape(op, "scale", scale,
-                                 {{tokens, "tokens"}, {k, "k"}})))
+  if (scale &&
+      failed(checkShape(op, "scale", scale, {{tokens, "tokens"}, {k, "k"}})))
     return failure();
   return Grouping{experts, numPairs, tokens};
 }
@@ -84,21 +86,21 @@ LogicalResult CvmmOp::verify() {
       getScale(), {{input, getInputRows()}, {result, getOutputRows()}});
   if (failed(grouping))
     return failure();
-  int64_t inWidth = firstStatic({dimOf(input, 1), dimOf(weight, transposed ? 2 : 1)});
-  int64_t outWidth = firstStatic({dimOf(result, 1), dimOf(weight, transposed ? 1 : 2)});
+  int64_t inWidth =
+      firstStatic({dimOf(input, 1), dimOf(weight, transposed ? 2 : 1)});
+  int64_t outWidth =
+      firstStatic({dimOf(result, 1), dimOf(weight, transposed ? 1 : 2)});
   Dim in{inWidth, "input width"}, out{outWidth, "output width"};
   Dim experts{grouping->experts, "num_experts"};
   if (failed(checkShape(*this, "weight", weight,
                         transposed ? SmallVector<Dim>{experts, out, in}
                                    : SmallVector<Dim>{experts, in, out})) ||
-      failed(checkShape(*this, "input", input,
-                        {rowsOf(getInputRows(), grouping->tokens,
-                                grouping->pairs),
-                         in})) ||
-      failed(checkShape(*this, "result", result,
-                        {rowsOf(getOutputRows(), grouping->tokens,
-                                grouping->pairs),
-                         out})))
+      failed(checkShape(
+          *this, "input", input,
+          {rowsOf(getInputRows(), grouping->tokens, grouping->pairs), in})) ||
+      failed(checkShape(
+          *this, "result", result,
+          {rowsOf(getOutputRows(), grouping->tokens, grouping->pairs), out})))
     return failure();
   SmallVector<std::pair<StringRef, Value>> typed = {
       {"input", input}, {"weight", weight}, {"result", result}};
@@ -116,14 +118,12 @@ LogicalResult CvmmWeightGradOp::verify() {
     return failure();
   Dim in{firstStatic({dimOf(input, 1), dimOf(result, 1)}), "input width"};
   Dim out{firstStatic({dimOf(grad, 1), dimOf(result, 2)}), "output width"};
-  if (failed(checkShape(*this, "input", input,
-                        {rowsOf(getInputRows(), grouping->tokens,
-                                grouping->pairs),
-                         in})) ||
-      failed(checkShape(*this, "grad_output", grad,
-                        {rowsOf(getGradRows(), grouping->tokens,
-                                grouping->pairs),
-                         out})) ||
+  if (failed(checkShape(
+          *this, "input", input,
+          {rowsOf(getInputRows(), grouping->tokens, grouping->pairs), in})) ||
+      failed(checkShape(
+          *this, "grad_output", grad,
+          {rowsOf(getGradRows(), grouping->tokens, grouping->pairs), out})) ||
       failed(checkShape(*this, "result", result,
                         {{grouping->experts, "num_experts"}, in, out})))
     return failure();
@@ -154,7 +154,8 @@ LogicalResult SelectExpertsOp::verify() {
       failed(checkShape(*this, "experts", getExperts(), selectedShape)) ||
       failed(checkShape(*this, "gates", getGates(), selectedShape)))
     return failure();
-  return checkSameElementType(*this, {{"scores", scores}, {"gates", getGates()}});
+  return checkSameElementType(*this,
+                              {{"scores", scores}, {"gates", getGates()}});
 }
 
 LogicalResult SinkhornOp::verify() {
@@ -167,8 +168,8 @@ LogicalResult SinkhornOp::verify() {
       failed(checkShape(*this, "logits", logits, shape)) ||
       failed(checkShape(*this, "result", getLogAssignment(), shape)))
     return failure();
-  return checkSameElementType(*this,
-                              {{"logits", logits}, {"result", getLogAssignment()}});
+  return checkSameElementType(
+      *this, {{"logits", logits}, {"result", getLogAssignment()}});
 }
 
 LogicalResult DispatchOp::verify() {
@@ -261,7 +262,8 @@ LogicalResult EntropyRegOp::verify() {
 }
 
 LogicalResult SwitchRegOp::verify() {
-  if (failed(checkNonNegative(*this, "weight", getWeight().convertToDouble())) ||
+  if (failed(
+          checkNonNegative(*this, "weight", getWeight().convertToDouble())) ||
       failed(checkShape(*this, "logits", getLogits(),
                         {{kDyn, "tokens"}, {kDyn, "num_experts"}})))
     return failure();
@@ -278,8 +280,8 @@ LogicalResult WordRouteOp::verify() {
     return failure();
   size_t buckets = getBuckets().size();
   if (getExperts().size() != buckets)
-    return emitOpError() << "has " << getExperts().size()
-                         << " results but " << buckets
+    return emitOpError() << "has " << getExperts().size() << " results but "
+                         << buckets
                          << " buckets: it yields one expert tensor per bucket";
   int64_t tokens = dimOf(getRoutingIds(), 0);
   if (failed(checkShape(*this, "routing_ids", getRoutingIds(),

@@ -31,10 +31,9 @@ void SieveDialect::initialize() {
       >();
 }
 
-LogicalResult
-BucketAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   int64_t routingIds, int64_t blocks, int64_t expertsPerBlock,
-                   int64_t expertSize) {
+LogicalResult BucketAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t routingIds, int64_t blocks,
+                                 int64_t expertsPerBlock, int64_t expertSize) {
   auto check = [&](StringRef name, int64_t value) -> LogicalResult {
     if (value > 0)
       return success();

@@ -32,8 +32,8 @@ int64_t verify::firstStatic(std::initializer_list<int64_t> candidates) {
 }
 
 int64_t verify::dimOf(Value value, unsigned dim) {
-  auto type = dyn_cast_or_null<RankedTensorType>(
-      value ? value.getType() : Type());
+  auto type =
+      dyn_cast_or_null<RankedTensorType>(value ? value.getType() : Type());
   if (!type || type.getRank() <= static_cast<int64_t>(dim))
     return ShapedType::kDynamic;
   return type.getDimSize(dim);
@@ -92,8 +92,8 @@ verify::checkSameElementType(Operation *op,
   for (auto [name, value] : values.drop_front()) {
     Type got = getElementTypeOrSelf(value.getType());
     if (got != want)
-      return op->emitOpError() << name << " has element type " << got
-                               << " but " << firstName << " has " << want;
+      return op->emitOpError() << name << " has element type " << got << " but "
+                               << firstName << " has " << want;
   }
   return success();
 }
@@ -118,8 +118,8 @@ LogicalResult verify::checkBuckets(Operation *op, ArrayAttr buckets,
   if (buckets.empty())
     return op->emitOpError() << "needs at least one frequency bucket";
   if (numUnrouted < 0)
-    return op->emitOpError() << "num_unrouted must be non-negative, got "
-                             << numUnrouted;
+    return op->emitOpError()
+           << "num_unrouted must be non-negative, got " << numUnrouted;
   return success();
 }
 
@@ -127,6 +127,6 @@ LogicalResult verify::checkAtMost(Operation *op, StringRef name, int64_t value,
                                   StringRef boundName, int64_t bound) {
   if (ShapedType::isDynamic(bound) || value <= bound)
     return success();
-  return op->emitOpError() << name << " (" << value << ") exceeds "
-                           << boundName << " (" << bound << ")";
+  return op->emitOpError() << name << " (" << value << ") exceeds " << boundName
+                           << " (" << bound << ")";
 }

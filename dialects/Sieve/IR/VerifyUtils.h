@@ -10,8 +10,8 @@
 #define SIEVE_DIALECTS_SIEVE_IR_VERIFYUTILS_H
 
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Support/LLVM.h"
 
 #include <initializer_list>

@@ -39,10 +39,10 @@ struct DecomposeTopKFfn : OpRewritePattern<TopKFfnOp> {
     SmallVector<int64_t> selected = {tokens, static_cast<int64_t>(op.getK())};
 
     Value u = tb.relu(tb.matmul(x, op.getW1())); // Eq. 1, in full
-    auto topk = TopKOp::create(rewriter, op.getLoc(),
-                               tb.type(selected, elementType),
-                               tb.type(selected, rewriter.getI32Type()), u,
-                               op.getK()); // Eq. 6
+    auto topk =
+        TopKOp::create(rewriter, op.getLoc(), tb.type(selected, elementType),
+                       tb.type(selected, rewriter.getI32Type()), u,
+                       op.getK()); // Eq. 6
     Value y = GatherSumOp::create(
         rewriter, op.getLoc(),
         tb.type({tokens, TensorBuilder::staticDim(w2, 1)}, elementType),

@@ -7,6 +7,7 @@
 
 #include "dialects/Sieve/IR/SieveOps.h"
 #include "dialects/Sieve/Transforms/Decompositions.h"
+#include "dialects/Sieve/Transforms/RoutedMlp.h"
 #include "dialects/Sieve/Transforms/TensorBuilder.h"
 
 using namespace mlir;
@@ -26,7 +27,6 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
     Type i32 = rewriter.getI32Type();
     int64_t experts = op.getNumExperts(), k = op.getK();
     int64_t tokens = TensorBuilder::staticDim(x, 0);
-    int64_t pairs = TensorBuilder::mulSizes(tokens, k);
     SmallVector<int64_t> perToken = {tokens, experts};
     SmallVector<int64_t> selected = {tokens, k};
 
@@ -55,30 +55,16 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
         rewriter, loc, tb.type(selected, i32), tb.type(selected, elementType),
         scores, ranking, keep, k,
         op.getSelectionActivation() == SelectionActivation::SoftmaxRenorm);
-    auto dispatch = DispatchOp::create(
-        rewriter, loc, tb.type({pairs}, i32),
-        tb.type({experts + 1}, i32), selection.getExperts(),
-        rewriter.getI64IntegerAttr(experts));
-
-    // u^e = ReLU(W1^e x) for the selected experts, one row per sorted pair.
-    Value w1 = op.getW1(), w2 = op.getW2();
-    Value up = CvmmOp::create(
-        rewriter, loc, tb.type({pairs, TensorBuilder::staticDim(w1, 2)}, elementType), x, w1,
-        dispatch.getSortedPairs(), dispatch.getOffsets(), /*scale=*/Value(), k,
-        RowOrder::Token, RowOrder::Sorted);
-    Value hidden = tb.relu(up);
-    // y = sum_e s[e] W2^e u^e (Eq. 11): scatter-add into token rows.
-    Value y = CvmmOp::create(
-        rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(w2, 2)}, elementType), hidden,
-        w2, dispatch.getSortedPairs(), dispatch.getOffsets(),
-        selection.getGates(), k, RowOrder::Sorted, RowOrder::Token);
+    // y = sum_{e in E_x} s[e] W2^e ReLU(W1^e x)  (Eq. 11)
+    Value y = buildRoutedMlp(tb, x, selection.getExperts(), experts, op.getW1(),
+                             op.getW2(), selection.getGates());
 
     SmallVector<Value> results = {tb.castTo(y, op.getY().getType())};
     if (Value auxLoss = op.getAuxLoss()) {
       APFloat gamma = *op.getRegularizerWeight();
       if (op.getRegularizer() == Regularizer::Entropy)
-        results.push_back(EntropyRegOp::create(rewriter, loc,
-                                               auxLoss.getType(), logits,
+        results.push_back(EntropyRegOp::create(rewriter, loc, auxLoss.getType(),
+                                               logits,
                                                gamma)); // Eq. 20-21
       else
         results.push_back(SwitchRegOp::create(rewriter, loc, auxLoss.getType(),
@@ -92,7 +78,6 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
 
 } // namespace
 
-void mlir::sieve::populateDecomposeMoeFfnPatterns(
-    RewritePatternSet &patterns) {
+void mlir::sieve::populateDecomposeMoeFfnPatterns(RewritePatternSet &patterns) {
   patterns.add<DecomposeMoeFfn>(patterns.getContext());
 }

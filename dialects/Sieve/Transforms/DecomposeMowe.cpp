@@ -8,6 +8,7 @@
 
 #include "dialects/Sieve/IR/SieveOps.h"
 #include "dialects/Sieve/Transforms/Decompositions.h"
+#include "dialects/Sieve/Transforms/RoutedMlp.h"
 #include "dialects/Sieve/Transforms/TensorBuilder.h"
 
 using namespace mlir;
@@ -23,34 +24,22 @@ struct DecomposeMoweFfn : OpRewritePattern<MoweFfnOp> {
     TensorBuilder tb(rewriter, op.getLoc());
     Location loc = op.getLoc();
     Value x = op.getX();
-    Type elementType = getElementTypeOrSelf(x.getType());
-    Type i32 = rewriter.getI32Type();
     int64_t tokens = TensorBuilder::staticDim(x, 0);
     SmallVector<BucketAttr> buckets = op.getBucketAttrs();
 
     SmallVector<Type> routeTypes(buckets.size(),
-                                 tb.type({tokens, 1}, i32));
-    auto route = WordRouteOp::create(rewriter, loc, routeTypes,
-                                     op.getRoutingIds(), op.getNumUnrouted(),
-                                     op.getBuckets());
+                                 tb.type({tokens, 1}, rewriter.getI32Type()));
+    auto route =
+        WordRouteOp::create(rewriter, loc, routeTypes, op.getRoutingIds(),
+                            op.getNumUnrouted(), op.getBuckets());
 
+    // Each bucket is a top-1 routed MLP over the tokens it owns (gate 1).
     Value sum;
     OperandRange weights = op.getExpertWeights();
     for (auto [index, bucket] : llvm::enumerate(buckets)) {
-      int64_t experts = bucket.getNumExperts();
-      Value w1 = weights[2 * index], w2 = weights[2 * index + 1];
-      auto dispatch = DispatchOp::create(
-          rewriter, loc, tb.type({tokens}, i32),
-          tb.type({experts + 1}, i32), route.getExperts()[index],
-          rewriter.getI64IntegerAttr(experts));
-      Value up = CvmmOp::create(
-          rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(w1, 2)}, elementType), x, w1,
-          dispatch.getSortedPairs(), dispatch.getOffsets(), /*scale=*/Value(),
-          /*k=*/1, RowOrder::Token, RowOrder::Sorted);
-      Value out = CvmmOp::create(
-          rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(w2, 2)}, elementType),
-          tb.relu(up), w2, dispatch.getSortedPairs(), dispatch.getOffsets(),
-          /*scale=*/Value(), /*k=*/1, RowOrder::Sorted, RowOrder::Token);
+      Value out = buildRoutedMlp(tb, x, route.getExperts()[index],
+                                 bucket.getNumExperts(), weights[2 * index],
+                                 weights[2 * index + 1], /*gates=*/Value());
       sum = sum ? tb.add(sum, out) : out;
     }
     rewriter.replaceOp(op, tb.castTo(sum, op.getY().getType()));

@@ -52,8 +52,8 @@ struct SieveDecomposePass
                        }))
         continue;
       InFlightDiagnostic diag = emitError(root->getLoc())
-                                << "sieve-decompose: unknown layer op '"
-                                << name << "' in layers=; expected one of: ";
+                                << "sieve-decompose: unknown layer op '" << name
+                                << "' in layers=; expected one of: ";
       llvm::interleaveComma(
           getLayerDecompositions(), diag,
           [&](const LayerDecomposition &layer) { diag << layer.mnemonic; });

@@ -37,8 +37,8 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
     Value scoresA = subkeyScores(rewriter.getIndexAttr(0), op.getKeysA());
     Value scoresB = subkeyScores(half, op.getKeysB());
 
-    SmallVector<int64_t> selected = {
-        tokens, static_cast<int64_t>(op.getHeads()), k};
+    SmallVector<int64_t> selected = {tokens,
+                                     static_cast<int64_t>(op.getHeads()), k};
     auto topk = ProductKeyTopKOp::create(
         rewriter, loc, tb.type(selected, elementType),
         tb.type(selected, rewriter.getI32Type()), scoresA, scoresB, k);
@@ -49,9 +49,9 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
     // Sum over heads and selected values alike: tokens x (heads * k).
     Value values = op.getValues();
     Value y = GatherSumOp::create(
-        rewriter, loc, tb.type({tokens, TensorBuilder::staticDim(values, 1)}, elementType),
-        tb.mergeLastTwo(activated), tb.mergeLastTwo(topk.getIndices()),
-        values);
+        rewriter, loc,
+        tb.type({tokens, TensorBuilder::staticDim(values, 1)}, elementType),
+        tb.mergeLastTwo(activated), tb.mergeLastTwo(topk.getIndices()), values);
     rewriter.replaceOp(op, tb.castTo(y, op.getY().getType()));
     return success();
   }
@@ -59,7 +59,6 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
 
 } // namespace
 
-void mlir::sieve::populateDecomposePkmFfnPatterns(
-    RewritePatternSet &patterns) {
+void mlir::sieve::populateDecomposePkmFfnPatterns(RewritePatternSet &patterns) {
   patterns.add<DecomposePkmFfn>(patterns.getContext());
 }

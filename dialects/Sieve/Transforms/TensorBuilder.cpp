@@ -146,13 +146,13 @@ Value TensorBuilder::splitLast(Value input, int64_t inner) {
   groups.push_back({rank - 1, rank});
   outputShape.push_back(div(dim(input, rank - 1), inner));
   outputShape.push_back(b.getIndexAttr(inner));
-  SmallVector<int64_t> shape = llvm::map_to_vector(
-      outputShape, [](OpFoldResult size) {
+  SmallVector<int64_t> shape =
+      llvm::map_to_vector(outputShape, [](OpFoldResult size) {
         return getConstantIntValue(size).value_or(ShapedType::kDynamic);
       });
-  return tensor::ExpandShapeOp::create(
-      b, loc, type(shape, inputType.getElementType()), input, groups,
-      outputShape);
+  return tensor::ExpandShapeOp::create(b, loc,
+                                       type(shape, inputType.getElementType()),
+                                       input, groups, outputShape);
 }
 
 Value TensorBuilder::castTo(Value input, Type type) {

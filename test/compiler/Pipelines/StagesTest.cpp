@@ -32,8 +32,8 @@ protected:
     moe.numExperts = 8;
     moe.expertSize = 16;
     moe.k = 2;
-    EXPECT_TRUE(succeeded(
-        layers.buildFunction(*module, "moe", moe, /*train=*/false)));
+    EXPECT_TRUE(
+        succeeded(layers.buildFunction(*module, "moe", moe, /*train=*/false)));
     EXPECT_TRUE(succeeded(layers.buildFunction(
         *module, "dense", DenseFfnConfig{64, 256}, /*train=*/false)));
   }
@@ -55,8 +55,8 @@ TEST_F(StagesTest, StagesAreNamedAndOrdered) {
 
 TEST_F(StagesTest, RunsEveryStageAndLowersEveryLayer) {
   std::vector<std::pair<std::string, int>> seen;
-  ASSERT_TRUE(succeeded(runStages(
-      *module, "", [&](const Stage &stage, unsigned, ModuleOp m) {
+  ASSERT_TRUE(succeeded(
+      runStages(*module, "", [&](const Stage &stage, unsigned, ModuleOp m) {
         seen.push_back({stage.name, countLayers(m)});
       })));
   ASSERT_EQ(seen.size(), getStages().size());

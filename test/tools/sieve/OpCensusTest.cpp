@@ -19,10 +19,10 @@ TEST(OpCensusTest, GroupsLayersPrimitivesAndDialects) {
   OpBuilder builder(&context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
   LayerBuilder layers(builder, builder.getUnknownLoc(), builder.getF32Type());
-  ASSERT_TRUE(succeeded(layers.buildFunction(*module, "a",
-                                             DenseFfnConfig{8, 32}, false)));
-  ASSERT_TRUE(succeeded(layers.buildFunction(
-      *module, "b", TopKFfnConfig{8, 32, 4}, false)));
+  ASSERT_TRUE(succeeded(
+      layers.buildFunction(*module, "a", DenseFfnConfig{8, 32}, false)));
+  ASSERT_TRUE(succeeded(
+      layers.buildFunction(*module, "b", TopKFfnConfig{8, 32, 4}, false)));
 
   OpCensus census = OpCensus::of(*module);
   EXPECT_EQ(census.count("sieve layers"), 2);

@@ -68,7 +68,8 @@ TEST_F(VerifyUtilsTest, MulDimsPropagatesDynamic) {
 }
 
 TEST_F(VerifyUtilsTest, DimOfToleratesLowRankAndNonTensors) {
-  Operation *op = opWith(RankedTensorType::get({3, kDyn}, builder.getF32Type()));
+  Operation *op =
+      opWith(RankedTensorType::get({3, kDyn}, builder.getF32Type()));
   Value v = op->getOperand(0);
   EXPECT_EQ(verify::dimOf(v, 0), 3);
   EXPECT_EQ(verify::dimOf(v, 1), kDyn);
@@ -79,16 +80,18 @@ TEST_F(VerifyUtilsTest, DimOfToleratesLowRankAndNonTensors) {
 }
 
 TEST_F(VerifyUtilsTest, CheckShapeAcceptsMatchingAndDynamicSizes) {
-  Operation *op = opWith(RankedTensorType::get({kDyn, 16}, builder.getF32Type()));
-  EXPECT_TRUE(succeeded(verify::checkShape(
-      op, "x", op->getOperand(0), {{8, "tokens"}, {16, "d_model"}})));
+  Operation *op =
+      opWith(RankedTensorType::get({kDyn, 16}, builder.getF32Type()));
+  EXPECT_TRUE(succeeded(verify::checkShape(op, "x", op->getOperand(0),
+                                           {{8, "tokens"}, {16, "d_model"}})));
   EXPECT_TRUE(succeeded(verify::checkShape(
       op, "x", op->getOperand(0), {{kDyn, "tokens"}, {kDyn, "d_model"}})));
   EXPECT_TRUE(messages.empty());
 }
 
 TEST_F(VerifyUtilsTest, CheckShapeNamesTheMismatch) {
-  Operation *op = opWith(RankedTensorType::get({16, 3, 128}, builder.getF32Type()));
+  Operation *op =
+      opWith(RankedTensorType::get({16, 3, 128}, builder.getF32Type()));
   EXPECT_TRUE(failed(verify::checkShape(
       op, "w1", op->getOperand(0),
       {{16, "num_experts"}, {kDyn, "d_model"}, {64, "expert_size"}})));
@@ -125,10 +128,12 @@ TEST_F(VerifyUtilsTest, ElementTypesAndRanges) {
   EXPECT_TRUE(succeeded(verify::checkAtMost(a, "k", 4, "num_experts", 4)));
   EXPECT_TRUE(succeeded(verify::checkAtMost(a, "k", 5, "num_experts", kDyn)));
   EXPECT_TRUE(failed(verify::checkNonNegative(a, "gamma", -0.5)));
-  EXPECT_TRUE(failed(verify::checkNonNegative(a, "gamma", std::numeric_limits<double>::infinity())));
+  EXPECT_TRUE(failed(verify::checkNonNegative(
+      a, "gamma", std::numeric_limits<double>::infinity())));
   EXPECT_TRUE(succeeded(verify::checkNonNegative(a, "gamma", 0.0)));
   ASSERT_EQ(messages.size(), 5u);
-  EXPECT_EQ(messages[0], "'test.user' op w has element type 'bf16' but x has 'f32'");
+  EXPECT_EQ(messages[0],
+            "'test.user' op w has element type 'bf16' but x has 'f32'");
   EXPECT_EQ(messages[1], "'test.user' op k must be positive, got 0");
   EXPECT_EQ(messages[2], "'test.user' op k (5) exceeds num_experts (4)");
 }
