@@ -4,6 +4,7 @@
 
 #include "dialects/Sieve/Transforms/Passes.h"
 
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -12,6 +13,8 @@ using namespace mlir::sieve;
 
 void mlir::sieve::buildPrimitivesPipeline(OpPassManager &pm) {
   pm.addPass(createSieveDecompose());
+  // Fold tensor.dim of sieve primitives' results into operand sizes.
+  pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -21,7 +24,8 @@ ArrayRef<Stage> mlir::sieve::getStages() {
       {"layers", "the input: sieve layer ops, parsed and verified", nullptr},
       {"primitives",
        "layer ops decomposed into sieve primitives and linalg/tensor/arith/"
-       "math (sieve-decompose, canonicalize, cse)",
+       "math (sieve-decompose, resolve-ranked-shaped-type-result-dims, "
+       "canonicalize, cse)",
        buildPrimitivesPipeline},
   };
   return stages;
@@ -37,7 +41,8 @@ const Stage *mlir::sieve::lookupStage(StringRef name) {
 void mlir::sieve::registerSievePipelines() {
   PassPipelineRegistration<>(
       "sieve-primitives-pipeline",
-      "The 'primitives' stage: sieve-decompose, canonicalize, cse",
+      "The 'primitives' stage: sieve-decompose, "
+      "resolve-ranked-shaped-type-result-dims, canonicalize, cse",
       buildPrimitivesPipeline);
 }
 

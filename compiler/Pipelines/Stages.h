@@ -33,7 +33,8 @@ ArrayRef<Stage> getStages();
 const Stage *lookupStage(StringRef name);
 
 /// Adds the passes that lower layer ops to sieve primitives and upstream
-/// dialects, then clean up: sieve-decompose, canonicalize, cse.
+/// dialects, then clean up: sieve-decompose,
+/// resolve-ranked-shaped-type-result-dims, canonicalize, cse.
 void buildPrimitivesPipeline(OpPassManager &pm);
 
 /// Registers the stages' pipelines with the pass registry, so that

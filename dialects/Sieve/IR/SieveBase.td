@@ -48,6 +48,9 @@ def Sieve_Dialect : Dialect {
     - Biases are omitted, as in the paper's equations.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Primitives reify their result shapes with arith and tensor ops.
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 class Sieve_Op<string mnemonic, list<Trait> traits = []>

@@ -3,6 +3,8 @@
 #include "dialects/Sieve/IR/SieveDialect.h"
 #include "dialects/Sieve/IR/SieveOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"

@@ -10,10 +10,16 @@
 #define SIEVE_PRIMITIVE_OPS_TD
 
 include "dialects/Sieve/IR/SieveAttrs.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+// Every primitive can state its result sizes in terms of its operands, so
+// tensor.dim of its results folds away (resolve-ranked-shaped-type-result-dims)
+// and later lowerings can size their buffers.
 class Sieve_PrimitiveOp<string mnemonic, list<Trait> traits = []>
-    : Sieve_Op<mnemonic, !listconcat(traits, [Pure])> {
+    : Sieve_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+                                  ["reifyResultShapes"]>])> {
   let hasVerifier = 1;
 }
 
