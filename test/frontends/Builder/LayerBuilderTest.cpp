@@ -142,6 +142,27 @@ TEST_F(LayerBuilderTest, EveryLayerBuildsVerifiesAndDecomposes) {
   }
 }
 
+TEST_F(LayerBuilderTest, LayerInterfaceNamesInputOutputAndWeights) {
+  for (const LayerConfig &config : everyLayer()) {
+    FailureOr<func::FuncOp> func = build(config);
+    ASSERT_TRUE(succeeded(func));
+    auto layer = cast<LayerOpInterface>(&func->getBody().front().front());
+    EXPECT_EQ(layer.getInput(), func->getArgument(0));
+    EXPECT_EQ(layer.getOutput(), layer->getResult(0));
+    // The weights are the function's weight arguments, and their element
+    // counts add up to the config's parameter count.
+    SmallVector<Value> weights = layer.getWeights();
+    size_t first = std::holds_alternative<MoweFfnConfig>(config) ? 2 : 1;
+    ASSERT_EQ(weights.size(), weightShapes(config).size());
+    int64_t parameters = 0;
+    for (auto [index, weight] : llvm::enumerate(weights)) {
+      EXPECT_EQ(weight, func->getArgument(first + index));
+      parameters += cast<RankedTensorType>(weight.getType()).getNumElements();
+    }
+    EXPECT_EQ(parameters, countParameters(config));
+  }
+}
+
 TEST_F(LayerBuilderTest, ExpertDropoutInTrainingTakesASeed) {
   FailureOr<func::FuncOp> train = build(sigmaMoeE8(), /*train=*/true);
   ASSERT_TRUE(succeeded(train));
