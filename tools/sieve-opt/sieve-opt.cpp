@@ -7,6 +7,7 @@
 
 #include "compiler/Pipelines/Stages.h"
 #include "dialects/Sieve/IR/SieveDialect.h"
+#include "dialects/Sieve/Transforms/BufferizableOpInterfaceImpl.h"
 #include "dialects/Sieve/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::sieve::SieveDialect>();
+  mlir::sieve::registerBufferizableOpInterfaceExternalModels(registry);
 
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Sieve optimizer driver: the sieve dialect and its passes\n",

@@ -10,6 +10,7 @@
 #include "tools/sieve/OpCensus.h"
 
 #include "dialects/Sieve/IR/SieveDialect.h"
+#include "dialects/Sieve/Transforms/BufferizableOpInterfaceImpl.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -61,6 +62,7 @@ int mlir::sieve::driver::runStagesCommand() {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::sieve::SieveDialect>();
+  mlir::sieve::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::MLIRContext context(registry);
 
   llvm::SourceMgr sourceMgr;

@@ -74,7 +74,9 @@ verifyGrouping(Operation *op, int64_t k, int64_t expertsHint, Value pairs,
 //===----------------------------------------------------------------------===//
 
 LogicalResult CvmmOp::verify() {
-  Value input = getInput(), weight = getWeight(), result = getResult();
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
+  Value input = getInput(), weight = getWeight(), result = getInit();
   bool transposed = getTransposeWeight();
   if (failed(checkShape(*this, "weight", weight,
                         {{kDyn, "num_experts"},
@@ -99,18 +101,20 @@ LogicalResult CvmmOp::verify() {
           *this, "input", input,
           {rowsOf(getInputRows(), grouping->tokens, grouping->pairs), in})) ||
       failed(checkShape(
-          *this, "result", result,
+          *this, "init", result,
           {rowsOf(getOutputRows(), grouping->tokens, grouping->pairs), out})))
     return failure();
   SmallVector<std::pair<StringRef, Value>> typed = {
-      {"input", input}, {"weight", weight}, {"result", result}};
+      {"input", input}, {"weight", weight}, {"init", result}};
   if (Value scale = getScale())
     typed.push_back({"scale", scale});
   return checkSameElementType(*this, typed);
 }
 
 LogicalResult CvmmWeightGradOp::verify() {
-  Value input = getInput(), grad = getGradOutput(), result = getWeightGrad();
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
+  Value input = getInput(), grad = getGradOutput(), result = getInit();
   FailureOr<Grouping> grouping = verifyGrouping(
       *this, getK(), dimOf(result, 0), getSortedPairs(), getOffsets(),
       getScale(), {{input, getInputRows()}, {grad, getGradRows()}});
@@ -124,11 +128,11 @@ LogicalResult CvmmWeightGradOp::verify() {
       failed(checkShape(
           *this, "grad_output", grad,
           {rowsOf(getGradRows(), grouping->tokens, grouping->pairs), out})) ||
-      failed(checkShape(*this, "result", result,
+      failed(checkShape(*this, "init", result,
                         {{grouping->experts, "num_experts"}, in, out})))
     return failure();
   SmallVector<std::pair<StringRef, Value>> typed = {
-      {"input", input}, {"grad_output", grad}, {"result", result}};
+      {"input", input}, {"grad_output", grad}, {"init", result}};
   if (Value scale = getScale())
     typed.push_back({"scale", scale});
   return checkSameElementType(*this, typed);
@@ -139,9 +143,11 @@ LogicalResult CvmmWeightGradOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult SelectExpertsOp::verify() {
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
   int64_t k = getK();
   Value scores = getScores();
-  int64_t tokens = firstStatic({dimOf(scores, 0), dimOf(getExperts(), 0)});
+  int64_t tokens = firstStatic({dimOf(scores, 0), dimOf(getExpertsInit(), 0)});
   int64_t experts = dimOf(scores, 1);
   SmallVector<Dim> scoreShape = {{tokens, "tokens"}, {experts, "num_experts"}};
   SmallVector<Dim> selectedShape = {{tokens, "tokens"}, {k, "k"}};
@@ -151,37 +157,40 @@ LogicalResult SelectExpertsOp::verify() {
       (getRanking() &&
        failed(checkShape(*this, "ranking", getRanking(), scoreShape))) ||
       (getKeep() && failed(checkShape(*this, "keep", getKeep(), scoreShape))) ||
-      failed(checkShape(*this, "experts", getExperts(), selectedShape)) ||
-      failed(checkShape(*this, "gates", getGates(), selectedShape)))
+      failed(
+          checkShape(*this, "experts_init", getExpertsInit(), selectedShape)) ||
+      failed(checkShape(*this, "gates_init", getGatesInit(), selectedShape)))
     return failure();
-  return checkSameElementType(*this,
-                              {{"scores", scores}, {"gates", getGates()}});
+  return checkSameElementType(
+      *this, {{"scores", scores}, {"gates_init", getGatesInit()}});
 }
 
 LogicalResult SinkhornOp::verify() {
-  Value logits = getLogits();
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
+  Value logits = getLogits(), init = getInit();
   SmallVector<Dim> shape = {
-      {firstStatic({dimOf(logits, 0), dimOf(getLogAssignment(), 0)}), "tokens"},
-      {firstStatic({dimOf(logits, 1), dimOf(getLogAssignment(), 1)}),
-       "num_experts"}};
+      {firstStatic({dimOf(logits, 0), dimOf(init, 0)}), "tokens"},
+      {firstStatic({dimOf(logits, 1), dimOf(init, 1)}), "num_experts"}};
   if (failed(checkPositive(*this, "iterations", getIterations())) ||
       failed(checkShape(*this, "logits", logits, shape)) ||
-      failed(checkShape(*this, "result", getLogAssignment(), shape)))
+      failed(checkShape(*this, "init", init, shape)))
     return failure();
-  return checkSameElementType(
-      *this, {{"logits", logits}, {"result", getLogAssignment()}});
+  return checkSameElementType(*this, {{"logits", logits}, {"init", init}});
 }
 
 LogicalResult DispatchOp::verify() {
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
   int64_t experts = getNumExperts();
   if (failed(checkPositive(*this, "num_experts", experts)) ||
       failed(checkShape(*this, "experts", getExperts(),
                         {{kDyn, "tokens"}, {kDyn, "k"}})))
     return failure();
   int64_t pairs = mulDims(dimOf(getExperts(), 0), dimOf(getExperts(), 1));
-  if (failed(checkShape(*this, "sorted_pairs", getSortedPairs(),
+  if (failed(checkShape(*this, "pairs_init", getPairsInit(),
                         {{pairs, "tokens * k"}})) ||
-      failed(checkShape(*this, "offsets", getOffsets(),
+      failed(checkShape(*this, "offsets_init", getOffsetsInit(),
                         {{experts + 1, "num_experts + 1"}})))
     return failure();
   return success();
@@ -192,10 +201,12 @@ LogicalResult DispatchOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult TopKOp::verify() {
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
   int64_t k = getK();
   if (failed(checkPositive(*this, "k", k)))
     return failure();
-  auto inputType = cast<RankedTensorType>(getInput().getType());
+  auto inputType = cast<ShapedType>(getInput().getType());
   if (inputType.getRank() < 1)
     return emitOpError() << "input must have rank >= 1, got " << inputType;
   int64_t rank = inputType.getRank();
@@ -205,14 +216,16 @@ LogicalResult TopKOp::verify() {
   selected.push_back({k, "k"});
   if (failed(checkAtMost(*this, "k", k, "the last dimension",
                          inputType.getDimSize(rank - 1))) ||
-      failed(checkShape(*this, "values", getValues(), selected)) ||
-      failed(checkShape(*this, "indices", getIndices(), selected)))
+      failed(checkShape(*this, "values_init", getValuesInit(), selected)) ||
+      failed(checkShape(*this, "indices_init", getIndicesInit(), selected)))
     return failure();
-  return checkSameElementType(*this,
-                              {{"input", getInput()}, {"values", getValues()}});
+  return checkSameElementType(
+      *this, {{"input", getInput()}, {"values_init", getValuesInit()}});
 }
 
 LogicalResult ProductKeyTopKOp::verify() {
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
   int64_t k = getK();
   Value a = getScoresA(), b = getScoresB();
   int64_t tokens = firstStatic({dimOf(a, 0), dimOf(b, 0)});
@@ -225,15 +238,18 @@ LogicalResult ProductKeyTopKOp::verify() {
       failed(checkShape(*this, "scores_a", a, subShape)) ||
       failed(checkShape(*this, "scores_b", b, subShape)) ||
       failed(checkAtMost(*this, "k", k, "num_subkeys", subkeys)) ||
-      failed(checkShape(*this, "scores", getScores(), selected)) ||
-      failed(checkShape(*this, "indices", getIndices(), selected)))
+      failed(checkShape(*this, "scores_init", getScoresInit(), selected)) ||
+      failed(checkShape(*this, "indices_init", getIndicesInit(), selected)))
     return failure();
   return checkSameElementType(
-      *this, {{"scores_a", a}, {"scores_b", b}, {"scores", getScores()}});
+      *this,
+      {{"scores_a", a}, {"scores_b", b}, {"scores_init", getScoresInit()}});
 }
 
 LogicalResult GatherSumOp::verify() {
-  Value weights = getWeights(), table = getTable(), result = getResult();
+  if (failed(detail::verifyValueOrBufferSemantics(*this)))
+    return failure();
+  Value weights = getWeights(), table = getTable(), result = getInit();
   int64_t tokens = firstStatic({dimOf(weights, 0), dimOf(result, 0)});
   int64_t selected = firstStatic({dimOf(weights, 1), dimOf(getIndices(), 1)});
   int64_t width = firstStatic({dimOf(table, 1), dimOf(result, 1)});
@@ -243,11 +259,11 @@ LogicalResult GatherSumOp::verify() {
                         {{tokens, "tokens"}, {selected, "selected"}})) ||
       failed(checkShape(*this, "table", table,
                         {{kDyn, "table rows"}, {width, "width"}})) ||
-      failed(checkShape(*this, "result", result,
+      failed(checkShape(*this, "init", result,
                         {{tokens, "tokens"}, {width, "width"}})))
     return failure();
   return checkSameElementType(
-      *this, {{"weights", weights}, {"table", table}, {"result", result}});
+      *this, {{"weights", weights}, {"table", table}, {"init", result}});
 }
 
 //===----------------------------------------------------------------------===//
@@ -255,14 +271,16 @@ LogicalResult GatherSumOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult EntropyRegOp::verify() {
-  if (failed(checkNonNegative(*this, "weight", getWeight().convertToDouble())))
+  if (failed(detail::verifyValueOrBufferSemantics(*this)) ||
+      failed(checkNonNegative(*this, "weight", getWeight().convertToDouble())))
     return failure();
   return checkShape(*this, "logits", getLogits(),
                     {{kDyn, "tokens"}, {kDyn, "num_experts"}});
 }
 
 LogicalResult SwitchRegOp::verify() {
-  if (failed(
+  if (failed(detail::verifyValueOrBufferSemantics(*this)) ||
+      failed(
           checkNonNegative(*this, "weight", getWeight().convertToDouble())) ||
       failed(checkShape(*this, "logits", getLogits(),
                         {{kDyn, "tokens"}, {kDyn, "num_experts"}})))
@@ -276,20 +294,21 @@ LogicalResult SwitchRegOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult WordRouteOp::verify() {
-  if (failed(checkBuckets(*this, getBuckets(), getNumUnrouted())))
+  if (failed(detail::verifyValueOrBufferSemantics(*this)) ||
+      failed(checkBuckets(*this, getBuckets(), getNumUnrouted())))
     return failure();
   size_t buckets = getBuckets().size();
-  if (getExperts().size() != buckets)
-    return emitOpError() << "has " << getExperts().size() << " results but "
+  if (getInits().size() != buckets)
+    return emitOpError() << "has " << getInits().size() << " inits but "
                          << buckets
-                         << " buckets: it yields one expert tensor per bucket";
+                         << " buckets: it routes into one init per bucket";
   int64_t tokens = dimOf(getRoutingIds(), 0);
   if (failed(checkShape(*this, "routing_ids", getRoutingIds(),
                         {{tokens, "tokens"}})))
     return failure();
-  for (Value experts : getExperts())
-    if (failed(checkShape(*this, "result", experts,
-                          {{tokens, "tokens"}, {1, "1"}})))
+  for (Value experts : getInits())
+    if (failed(
+            checkShape(*this, "init", experts, {{tokens, "tokens"}, {1, "1"}})))
       return failure();
   return success();
 }
@@ -298,12 +317,5 @@ LogicalResult BernoulliMaskOp::verify() {
   double keep = getKeepProbability().convertToDouble();
   if (!(keep >= 0.0 && keep <= 1.0))
     return emitOpError() << "keep_probability must be in [0, 1], got " << keep;
-  auto type = cast<RankedTensorType>(getMask().getType());
-  if (getDynamicSizes().size() != static_cast<size_t>(type.getNumDynamicDims()))
-    return emitOpError() << "result " << type << " has "
-                         << type.getNumDynamicDims()
-                         << " dynamic dimensions but "
-                         << getDynamicSizes().size()
-                         << " dynamic sizes were given";
   return success();
 }

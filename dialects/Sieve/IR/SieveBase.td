@@ -62,10 +62,21 @@ class Sieve_Attr<string name, string attrMnemonic, list<Trait> traits = []>
 }
 
 // Element-type classes. Ranks and shapes are checked by each op's verifier so
-// that its message can name the dimension that is wrong.
+// that its message can name the dimension that is wrong. Layer ops take
+// tensors; primitives are in destination-passing style and take tensors
+// (value semantics) or memrefs (buffer semantics, after bufferization).
 def Sieve_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def Sieve_IndexTensor : RankedTensorOf<[I32]>;
-def Sieve_MaskTensor : RankedTensorOf<[I1]>;
 def Sieve_LossTensor : 0DTensorOf<[F32]>;
+
+def Sieve_Float : AnyTypeOf<[RankedTensorOf<[F32, F16, BF16]>,
+                             MemRefOf<[F32, F16, BF16]>],
+                            "ranked tensor or memref of f32, f16 or bf16">;
+def Sieve_Index : AnyTypeOf<[RankedTensorOf<[I32]>, MemRefOf<[I32]>],
+                            "ranked tensor or memref of i32">;
+def Sieve_Mask : AnyTypeOf<[RankedTensorOf<[I1]>, MemRefOf<[I1]>],
+                           "ranked tensor or memref of i1">;
+def Sieve_Loss : AnyTypeOf<[0DTensorOf<[F32]>, MemRefRankOf<[F32], [0]>],
+                           "0-d tensor or memref of f32">;
 
 #endif // SIEVE_BASE_TD

@@ -3,10 +3,12 @@
 #ifndef SIEVE_DIALECTS_SIEVE_IR_SIEVEOPS_H
 #define SIEVE_DIALECTS_SIEVE_IR_SIEVEOPS_H
 
+#include "dialects/Sieve/IR/DestinationStyle.h"
 #include "dialects/Sieve/IR/SieveDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 

@@ -51,11 +51,11 @@ LogicalResult verify::checkShape(Operation *op, StringRef name, Value value,
     llvm::interleave(
         expected, os, [&](const Dim &d) { os << d.meaning; }, " x ");
   };
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || type.getRank() != static_cast<int64_t>(expected.size())) {
-    InFlightDiagnostic diag = op->emitOpError()
-                              << name << " must be a rank-" << expected.size()
-                              << " tensor (";
+  auto type = dyn_cast<ShapedType>(value.getType());
+  if (!type || !type.hasRank() ||
+      type.getRank() != static_cast<int64_t>(expected.size())) {
+    InFlightDiagnostic diag = op->emitOpError() << name << " must have rank "
+                                                << expected.size() << " (";
     std::string text;
     llvm::raw_string_ostream os(text);
     meanings(os);

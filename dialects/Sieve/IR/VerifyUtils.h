@@ -29,11 +29,13 @@ struct Dim {
 int64_t firstStatic(std::initializer_list<int64_t> candidates);
 
 /// Size `dim` of `value`'s ranked type, or kDynamic when `value` is not a
-/// ranked tensor of a higher rank (such values fail their own shape check).
+/// ranked tensor or memref of a higher rank (such values fail their own
+/// shape check).
 int64_t dimOf(Value value, unsigned dim);
 
-/// Checks that `value` is a ranked tensor of rank `expected.size()` whose
-/// sizes equal every statically known expected size. Emits, e.g.,
+/// Checks that `value` is a ranked tensor or memref of rank
+/// `expected.size()` whose sizes equal every statically known expected size.
+/// Emits, e.g.,
 ///   "w1 has shape 16x256x128 but must be num_experts x d_model x
 ///    expert_size = 16x512x128".
 LogicalResult checkShape(Operation *op, StringRef name, Value value,

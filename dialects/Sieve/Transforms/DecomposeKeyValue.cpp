@@ -33,20 +33,23 @@ struct DecomposeTopKFfn : OpRewritePattern<TopKFfnOp> {
   LogicalResult matchAndRewrite(TopKFfnOp op,
                                 PatternRewriter &rewriter) const override {
     TensorBuilder tb(rewriter, op.getLoc());
+    Location loc = op.getLoc();
     Value x = op.getX(), w2 = op.getW2();
     Type elementType = getElementTypeOrSelf(x.getType());
-    int64_t tokens = TensorBuilder::staticDim(x, 0);
-    SmallVector<int64_t> selected = {tokens, static_cast<int64_t>(op.getK())};
+    OpFoldResult tokens = tb.dim(x, 0);
+    SmallVector<OpFoldResult> selected = {tokens, tb.index(op.getK())};
 
     Value u = tb.relu(tb.matmul(x, op.getW1())); // Eq. 1, in full
-    auto topk =
-        TopKOp::create(rewriter, op.getLoc(), tb.type(selected, elementType),
-                       tb.type(selected, rewriter.getI32Type()), u,
-                       op.getK()); // Eq. 6
-    Value y = GatherSumOp::create(
-        rewriter, op.getLoc(),
-        tb.type({tokens, TensorBuilder::staticDim(w2, 1)}, elementType),
-        topk.getValues(), topk.getIndices(), w2); // Eq. 7
+    Value valuesInit = tb.empty(selected, elementType);
+    Value indicesInit = tb.empty(selected, rewriter.getI32Type());
+    auto topk = TopKOp::create(
+        rewriter, loc, TypeRange{valuesInit.getType(), indicesInit.getType()},
+        u, valuesInit, indicesInit, op.getK()); // Eq. 6
+    Value init = tb.zeros({tokens, tb.dim(w2, 1)}, elementType);
+    Value y = GatherSumOp::create(rewriter, loc, init.getType(),
+                                  topk.getResult(0), topk.getResult(1), w2,
+                                  init)
+                  .getResult(0); // Eq. 7
     rewriter.replaceOp(op, tb.castTo(y, op.getY().getType()));
     return success();
   }

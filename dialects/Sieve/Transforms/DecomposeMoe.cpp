@@ -26,9 +26,9 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
     Type elementType = getElementTypeOrSelf(x.getType());
     Type i32 = rewriter.getI32Type();
     int64_t experts = op.getNumExperts(), k = op.getK();
-    int64_t tokens = TensorBuilder::staticDim(x, 0);
-    SmallVector<int64_t> perToken = {tokens, experts};
-    SmallVector<int64_t> selected = {tokens, k};
+    OpFoldResult tokens = tb.dim(x, 0);
+    SmallVector<OpFoldResult> perToken = {tokens, tb.index(experts)};
+    SmallVector<OpFoldResult> selected = {tokens, tb.index(k)};
 
     // Expert scores s = act(W3 x).
     Value logits = tb.matmul(x, op.getW3());
@@ -38,38 +38,46 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
 
     // S-BASE ranks by the Sinkhorn-balanced assignment in training only.
     Value ranking;
-    if (op.getSelection() == ExpertSelection::Sinkhorn && op.getTrain())
-      ranking = SinkhornOp::create(rewriter, loc, logits.getType(), logits,
-                                   op.getSinkhornIterationCount());
+    if (op.getSelection() == ExpertSelection::Sinkhorn && op.getTrain()) {
+      Value init = tb.empty(perToken, elementType);
+      ranking = SinkhornOp::create(rewriter, loc, init.getType(), logits, init,
+                                   op.getSinkhornIterationCount())
+                    .getResult(0);
+    }
 
     // Expert dropout (Eq. 22): keep each (token, expert) with p = 1 - δ.
     Value keep;
     if (op.usesExpertDropout()) {
       APFloat keepProbability(1.0 - op.getExpertDropout().convertToDouble());
-      keep = BernoulliMaskOp::create(
-          rewriter, loc, tb.type(perToken, rewriter.getI1Type()), op.getSeed(),
-          TensorBuilder::dynamicSizes({tb.dim(x, 0)}), keepProbability);
+      Value init = tb.empty(perToken, rewriter.getI1Type());
+      keep = BernoulliMaskOp::create(rewriter, loc, init.getType(),
+                                     op.getSeed(), init, keepProbability)
+                 .getResult(0);
     }
 
+    Value expertsInit = tb.empty(selected, i32);
+    Value gatesInit = tb.empty(selected, elementType);
     auto selection = SelectExpertsOp::create(
-        rewriter, loc, tb.type(selected, i32), tb.type(selected, elementType),
-        scores, ranking, keep, k,
+        rewriter, loc, TypeRange{expertsInit.getType(), gatesInit.getType()},
+        scores, ranking, keep, expertsInit, gatesInit, k,
         op.getSelectionActivation() == SelectionActivation::SoftmaxRenorm);
+    Value selectedExperts = selection.getResult(0);
     // y = sum_{e in E_x} s[e] W2^e ReLU(W1^e x)  (Eq. 11)
-    Value y = buildRoutedMlp(tb, x, selection.getExperts(), experts, op.getW1(),
-                             op.getW2(), selection.getGates());
+    Value y = buildRoutedMlp(tb, x, selectedExperts, experts, op.getW1(),
+                             op.getW2(), selection.getResult(1));
 
     SmallVector<Value> results = {tb.castTo(y, op.getY().getType())};
-    if (Value auxLoss = op.getAuxLoss()) {
+    if (op.getAuxLoss()) {
       APFloat gamma = *op.getRegularizerWeight();
-      if (op.getRegularizer() == Regularizer::Entropy)
-        results.push_back(EntropyRegOp::create(rewriter, loc, auxLoss.getType(),
-                                               logits,
-                                               gamma)); // Eq. 20-21
-      else
-        results.push_back(SwitchRegOp::create(rewriter, loc, auxLoss.getType(),
-                                              logits, selection.getExperts(),
-                                              gamma)); // Eq. 15-17
+      Value init = tb.empty({}, rewriter.getF32Type());
+      Operation *reg =
+          op.getRegularizer() == Regularizer::Entropy
+              ? EntropyRegOp::create(rewriter, loc, init.getType(), logits,
+                                     init, gamma) // Eq. 20-21
+              : SwitchRegOp::create(rewriter, loc, init.getType(), logits,
+                                    selectedExperts, init,
+                                    gamma); // Eq. 15-17
+      results.push_back(reg->getResult(0));
     }
     rewriter.replaceOp(op, results);
     return success();

@@ -24,24 +24,24 @@ struct DecomposeMoweFfn : OpRewritePattern<MoweFfnOp> {
     TensorBuilder tb(rewriter, op.getLoc());
     Location loc = op.getLoc();
     Value x = op.getX();
-    int64_t tokens = TensorBuilder::staticDim(x, 0);
     SmallVector<BucketAttr> buckets = op.getBucketAttrs();
 
-    SmallVector<Type> routeTypes(buckets.size(),
-                                 tb.type({tokens, 1}, rewriter.getI32Type()));
-    auto route =
-        WordRouteOp::create(rewriter, loc, routeTypes, op.getRoutingIds(),
-                            op.getNumUnrouted(), op.getBuckets());
+    SmallVector<Value> routeInits;
+    for (size_t i = 0; i < buckets.size(); ++i)
+      routeInits.push_back(
+          tb.empty({tb.dim(x, 0), tb.index(1)}, rewriter.getI32Type()));
+    auto route = WordRouteOp::create(
+        rewriter, loc, ValueRange(routeInits).getTypes(), op.getRoutingIds(),
+        routeInits, op.getNumUnrouted(), op.getBuckets());
 
-    // Each bucket is a top-1 routed MLP over the tokens it owns (gate 1).
+    // Each bucket is a top-1 routed MLP over the tokens it owns (gate 1);
+    // the buckets accumulate into one output.
     Value sum;
     OperandRange weights = op.getExpertWeights();
-    for (auto [index, bucket] : llvm::enumerate(buckets)) {
-      Value out = buildRoutedMlp(tb, x, route.getExperts()[index],
-                                 bucket.getNumExperts(), weights[2 * index],
-                                 weights[2 * index + 1], /*gates=*/Value());
-      sum = sum ? tb.add(sum, out) : out;
-    }
+    for (auto [index, bucket] : llvm::enumerate(buckets))
+      sum = buildRoutedMlp(tb, x, route.getResult(index),
+                           bucket.getNumExperts(), weights[2 * index],
+                           weights[2 * index + 1], /*gates=*/Value(), sum);
     rewriter.replaceOp(op, tb.castTo(sum, op.getY().getType()));
     return success();
   }

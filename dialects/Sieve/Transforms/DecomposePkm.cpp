@@ -25,7 +25,7 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
     Value x = op.getX();
     Type elementType = getElementTypeOrSelf(x.getType());
     int64_t subkeys = op.getNumSubkeys(), k = op.getK();
-    int64_t tokens = TensorBuilder::staticDim(x, 0);
+    OpFoldResult tokens = tb.dim(x, 0);
     OpFoldResult half = tb.div(tb.dim(x, 1), 2);
 
     // u_a = x_a Ka and u_b = x_b Kb for all heads at once: the keys
@@ -37,21 +37,25 @@ struct DecomposePkmFfn : OpRewritePattern<PkmFfnOp> {
     Value scoresA = subkeyScores(rewriter.getIndexAttr(0), op.getKeysA());
     Value scoresB = subkeyScores(half, op.getKeysB());
 
-    SmallVector<int64_t> selected = {tokens,
-                                     static_cast<int64_t>(op.getHeads()), k};
+    SmallVector<OpFoldResult> selected = {tokens, tb.index(op.getHeads()),
+                                          tb.index(k)};
+    Value scoresInit = tb.empty(selected, elementType);
+    Value indicesInit = tb.empty(selected, rewriter.getI32Type());
     auto topk = ProductKeyTopKOp::create(
-        rewriter, loc, tb.type(selected, elementType),
-        tb.type(selected, rewriter.getI32Type()), scoresA, scoresB, k);
+        rewriter, loc, TypeRange{scoresInit.getType(), indicesInit.getType()},
+        scoresA, scoresB, scoresInit, indicesInit, k);
+    Value scores = topk.getResult(0);
     Value activated = op.getActivation() == PkmActivation::ReLU
-                          ? tb.relu(topk.getScores())
-                          : tb.softmax(topk.getScores(), /*dimension=*/2);
+                          ? tb.relu(scores)
+                          : tb.softmax(scores, /*dimension=*/2);
 
     // Sum over heads and selected values alike: tokens x (heads * k).
     Value values = op.getValues();
+    Value init = tb.zeros({tokens, tb.dim(values, 1)}, elementType);
     Value y = GatherSumOp::create(
-        rewriter, loc,
-        tb.type({tokens, TensorBuilder::staticDim(values, 1)}, elementType),
-        tb.mergeLastTwo(activated), tb.mergeLastTwo(topk.getIndices()), values);
+                  rewriter, loc, init.getType(), tb.mergeLastTwo(activated),
+                  tb.mergeLastTwo(topk.getResult(1)), values, init)
+                  .getResult(0);
     rewriter.replaceOp(op, tb.castTo(y, op.getY().getType()));
     return success();
   }

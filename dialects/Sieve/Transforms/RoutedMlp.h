@@ -15,9 +15,11 @@ namespace mlir::sieve {
 ///
 /// as sieve.dispatch, a gathering sieve.cvmm (token -> sorted), a ReLU and a
 /// combining sieve.cvmm (sorted -> token, scaled by the gates). `w1` is
-/// N_E x d_model x G, `w2` N_E x G x d_model.
+/// N_E x d_model x G, `w2` N_E x G x d_model. The sum is accumulated into
+/// `accumulator` (tokens x d_model) when given, else into zeros.
 Value buildRoutedMlp(TensorBuilder &tb, Value x, Value experts,
-                     int64_t numExperts, Value w1, Value w2, Value gates);
+                     int64_t numExperts, Value w1, Value w2, Value gates,
+                     Value accumulator = Value());
 
 } // namespace mlir::sieve
 

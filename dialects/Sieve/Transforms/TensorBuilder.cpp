@@ -30,6 +30,14 @@ OpFoldResult TensorBuilder::dim(Value tensor, int64_t index) {
   return tensor::getMixedSize(b, loc, tensor, index);
 }
 
+OpFoldResult TensorBuilder::mul(OpFoldResult size, int64_t factor) {
+  if (std::optional<int64_t> value = getConstantIntValue(size))
+    return b.getIndexAttr(*value * factor);
+  Value factorValue = arith::ConstantIndexOp::create(b, loc, factor);
+  return arith::MulIOp::create(b, loc, cast<Value>(size), factorValue)
+      .getResult();
+}
+
 OpFoldResult TensorBuilder::div(OpFoldResult size, int64_t divisor) {
   if (std::optional<int64_t> value = getConstantIntValue(size))
     return b.getIndexAttr(*value / divisor);

@@ -34,7 +34,10 @@ public:
   /// Size `index` of `tensor` for building ops: an attribute when static,
   /// else a tensor.dim.
   OpFoldResult dim(Value tensor, int64_t index);
-  /// size / divisor, folded when static.
+  /// A static size.
+  OpFoldResult index(int64_t size) { return b.getIndexAttr(size); }
+  /// size * factor and size / divisor, folded when static.
+  OpFoldResult mul(OpFoldResult size, int64_t factor);
   OpFoldResult div(OpFoldResult size, int64_t divisor);
   /// The index values of the dynamic sizes among `sizes`.
   static SmallVector<Value> dynamicSizes(ArrayRef<OpFoldResult> sizes);

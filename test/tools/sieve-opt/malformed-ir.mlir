@@ -58,17 +58,17 @@ func.func @verifier_error(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tens
 // -----
 
 // CHECK: malformed-ir.mlir:[[@LINE+3]]:{{[0-9]+}}: error: 'sieve.select_experts' op requires attribute 'k'
-func.func @generic_form_missing_property(%s: tensor<8x4xf32>) {
+func.func @generic_form_missing_property(%s: tensor<8x4xf32>, %ei: tensor<8x1xi32>, %gi: tensor<8x1xf32>) {
   // expected-error @+1 {{'sieve.select_experts' op requires attribute 'k'}}
-  %e, %g = "sieve.select_experts"(%s) <{operandSegmentSizes = array<i32: 1, 0, 0>}> : (tensor<8x4xf32>) -> (tensor<8x1xi32>, tensor<8x1xf32>)
+  %e, %g = "sieve.select_experts"(%s, %ei, %gi) <{operandSegmentSizes = array<i32: 1, 0, 0, 1, 1>}> : (tensor<8x4xf32>, tensor<8x1xi32>, tensor<8x1xf32>) -> (tensor<8x1xi32>, tensor<8x1xf32>)
   return
 }
 
 // -----
 
-// CHECK: malformed-ir.mlir:[[@LINE+3]]:{{[0-9]+}}: error: 'sieve.select_experts' op operand count (2) does not match with the total size (1) specified in attribute 'operandSegmentSizes'
-func.func @generic_form_bad_segments(%s: tensor<8x4xf32>, %m: tensor<8x4xi1>) {
-  // expected-error @+1 {{'sieve.select_experts' op operand count (2) does not match with the total size (1) specified in attribute 'operandSegmentSizes'}}
-  %e, %g = "sieve.select_experts"(%s, %m) <{k = 1 : i64, operandSegmentSizes = array<i32: 1, 0, 0>}> : (tensor<8x4xf32>, tensor<8x4xi1>) -> (tensor<8x1xi32>, tensor<8x1xf32>)
+// CHECK: malformed-ir.mlir:[[@LINE+3]]:{{[0-9]+}}: error: 'sieve.select_experts' op operand count (4) does not match with the total size (3) specified in attribute 'operandSegmentSizes'
+func.func @generic_form_bad_segments(%s: tensor<8x4xf32>, %m: tensor<8x4xi1>, %ei: tensor<8x1xi32>, %gi: tensor<8x1xf32>) {
+  // expected-error @+1 {{'sieve.select_experts' op operand count (4) does not match with the total size (3) specified in attribute 'operandSegmentSizes'}}
+  %e, %g = "sieve.select_experts"(%s, %m, %ei, %gi) <{k = 1 : i64, operandSegmentSizes = array<i32: 1, 0, 0, 1, 1>}> : (tensor<8x4xf32>, tensor<8x4xi1>, tensor<8x1xi32>, tensor<8x1xf32>) -> (tensor<8x1xi32>, tensor<8x1xf32>)
   return
 }

@@ -1,7 +1,7 @@
 // RUN: sieve-opt %s -split-input-file -verify-diagnostics
 
 func.func @x_not_rank_2(%x: tensor<16xf32>, %w1: tensor<16x64xf32>, %w2: tensor<64x16xf32>) {
-  // expected-error @+1 {{'sieve.dense_ffn' op x must be a rank-2 tensor (tokens x d_model), got 'tensor<16xf32>'}}
+  // expected-error @+1 {{'sieve.dense_ffn' op x must have rank 2 (tokens x d_model), got 'tensor<16xf32>'}}
   %y = sieve.dense_ffn %x, %w1, %w2 : (tensor<16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<8x16xf32>
   return
 }
@@ -25,7 +25,7 @@ func.func @w2_wrong_d_ff(%x: tensor<8x16xf32>, %w1: tensor<16x64xf32>, %w2: tens
 // -----
 
 func.func @w2_not_rank_2(%x: tensor<8x16xf32>, %w1: tensor<16x64xf32>, %w2: tensor<1x64x16xf32>) {
-  // expected-error @+1 {{w2 must be a rank-2 tensor (d_ff x d_model), got 'tensor<1x64x16xf32>'}}
+  // expected-error @+1 {{w2 must have rank 2 (d_ff x d_model), got 'tensor<1x64x16xf32>'}}
   %y = sieve.dense_ffn %x, %w1, %w2 : (tensor<8x16xf32>, tensor<16x64xf32>, tensor<1x64x16xf32>) -> tensor<8x16xf32>
   return
 }

@@ -50,7 +50,7 @@ func.func @w3_mismatched_width(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2:
 // -----
 
 func.func @w1_rank_2(%x: tensor<?x8xf32>, %w1: tensor<8x8xf32>, %w2: tensor<4x2x8xf32>, %w3: tensor<8x4xf32>) {
-  // expected-error @+1 {{w1 must be a rank-3 tensor (num_experts x d_model x expert_size), got 'tensor<8x8xf32>'}}
+  // expected-error @+1 {{w1 must have rank 3 (num_experts x d_model x expert_size), got 'tensor<8x8xf32>'}}
   %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64, k = 1 : i64, selection_activation = #sieve.selection_activation<sigmoid>} : (tensor<?x8xf32>, tensor<8x8xf32>, tensor<4x2x8xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
   return
 }

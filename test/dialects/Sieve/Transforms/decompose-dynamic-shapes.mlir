@@ -5,12 +5,12 @@
 // CHECK-LABEL: func.func @dense
 // CHECK-COUNT-2: linalg.matmul {{.*}} -> tensor<?x?xf32>
 // CHECK-LABEL: func.func @topk
-// CHECK: sieve.topk {{.*}} -> (tensor<?x3xf32>, tensor<?x3xi32>)
+// CHECK: sieve.topk {{.*}} -> tensor<?x3xf32>, tensor<?x3xi32>
 // CHECK-LABEL: func.func @pkm
 // CHECK: arith.divui
-// CHECK: sieve.product_key_topk {{.*}} -> (tensor<?x2x3xf32>, tensor<?x2x3xi32>)
+// CHECK: sieve.product_key_topk {{.*}} -> tensor<?x2x3xf32>, tensor<?x2x3xi32>
 // CHECK-LABEL: func.func @moe
-// CHECK: sieve.bernoulli_mask {{.*}} : tensor<?x4xi1>
+// CHECK: sieve.bernoulli_mask {{.*}} -> tensor<?x4xi1>
 // CHECK: sieve.cvmm {{.*}} -> tensor<?x?xf32>
 // CHECK-LABEL: func.func @mowe
 // CHECK: sieve.word_route

@@ -10,15 +10,18 @@
 // CHECK:   arith.negf
 // CHECK:   math.exp
 // CHECK:   arith.divf
-// CHECK: %[[N:.*]] = tensor.dim %[[X]]
-// CHECK: %[[KEEP:.*]] = sieve.bernoulli_mask %[[SEED]][%[[N]]] {keep_probability = 7.500000e-01 : f64} : tensor<?x4xi1>
-// CHECK: %[[E:.*]], %[[G:.*]] = sieve.select_experts %[[S]] keep(%[[KEEP]]) {k = 2 : i64} : (tensor<?x4xf32>, tensor<?x4xi1>) -> (tensor<?x2xi32>, tensor<?x2xf32>)
-// CHECK: %[[P:.*]], %[[O:.*]] = sieve.dispatch %[[E]] {num_experts = 4 : i64} : (tensor<?x2xi32>) -> (tensor<?xi32>, tensor<5xi32>)
-// CHECK: %[[UP:.*]] = sieve.cvmm %[[X]], %[[W1]], %[[P]], %[[O]] {input_rows = #sieve.rows<token>, k = 2 : i64, output_rows = #sieve.rows<sorted>} : {{.*}} -> tensor<?x2xf32>
+// CHECK: %[[MASK_INIT:.*]] = tensor.empty(%{{.*}}) : tensor<?x4xi1>
+// CHECK: %[[KEEP:.*]] = sieve.bernoulli_mask ins(%[[SEED]] : i64) outs(%[[MASK_INIT]] : tensor<?x4xi1>) {keep_probability = 7.500000e-01 : f64}
+// CHECK: %[[SEL:.*]]:2 = sieve.select_experts ins(%[[S]] : tensor<?x4xf32>) keep(%[[KEEP]] : tensor<?x4xi1>) outs(%{{.*}}, %{{.*}} : tensor<?x2xi32>, tensor<?x2xf32>) {k = 2 : i64}
+// CHECK: %[[D:.*]]:2 = sieve.dispatch ins(%[[SEL]]#0 : tensor<?x2xi32>) outs(%{{.*}}, %{{.*}} : tensor<?xi32>, tensor<5xi32>) {num_experts = 4 : i64}
+// CHECK: %[[UP_INIT:.*]] = linalg.fill {{.*}} -> tensor<?x2xf32>
+// CHECK: %[[UP:.*]] = sieve.cvmm ins(%[[X]], %[[W1]], %[[D]]#0, %[[D]]#1 : {{.*}}) outs(%[[UP_INIT]] : tensor<?x2xf32>) {input_rows = #sieve.rows<token>, k = 2 : i64, output_rows = #sieve.rows<sorted>}
+// CHECK: %[[Y_INIT:.*]] = linalg.fill {{.*}} -> tensor<?x8xf32>
 // CHECK: %[[H:.*]] = linalg.generic {{.*}} ins(%[[UP]] : tensor<?x2xf32>)
 // CHECK:   arith.maximumf
-// CHECK: %[[Y:.*]] = sieve.cvmm %[[H]], %[[W2]], %[[P]], %[[O]] scale(%[[G]]) {input_rows = #sieve.rows<sorted>, k = 2 : i64, output_rows = #sieve.rows<token>} : {{.*}} -> tensor<?x8xf32>
-// CHECK: %[[REG:.*]] = sieve.entropy_reg %[[LOGITS]] {weight = 1.000000e-03 : f64}
+// CHECK: %[[Y:.*]] = sieve.cvmm ins(%[[H]], %[[W2]], %[[D]]#0, %[[D]]#1 : {{.*}}) scale(%[[SEL]]#1 : tensor<?x2xf32>) outs(%[[Y_INIT]] : tensor<?x8xf32>) {input_rows = #sieve.rows<sorted>, k = 2 : i64, output_rows = #sieve.rows<token>}
+// CHECK: %[[REG_INIT:.*]] = tensor.empty() : tensor<f32>
+// CHECK: %[[REG:.*]] = sieve.entropy_reg ins(%[[LOGITS]] : tensor<?x4xf32>) outs(%[[REG_INIT]] : tensor<f32>) {weight = 1.000000e-03 : f64}
 // CHECK: return %[[Y]], %[[REG]]
 func.func @sigma_moe_train(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
                            %w3: tensor<8x4xf32>, %seed: i64) -> (tensor<?x8xf32>, tensor<f32>) {
@@ -34,7 +37,7 @@ func.func @sigma_moe_train(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: ten
 // The same layer in evaluation: no mask, no regulariser result.
 // CHECK-LABEL: func.func @sigma_moe_eval
 // CHECK-NOT: sieve.bernoulli_mask
-// CHECK: sieve.select_experts %{{.*}} {k = 2 : i64} : (tensor<16x4xf32>)
+// CHECK: sieve.select_experts ins(%{{.*}} : tensor<16x4xf32>) outs({{.*}}) {k = 2 : i64}
 // CHECK-NOT: sieve.entropy_reg
 // CHECK: return
 func.func @sigma_moe_eval(%x: tensor<16x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
@@ -48,8 +51,8 @@ func.func @sigma_moe_eval(%x: tensor<16x8xf32>, %w1: tensor<4x8x2xf32>, %w2: ten
 
 // Static tokens: the sorted pairs are tokens * k long.
 // CHECK-LABEL: func.func @static_pairs
-// CHECK: sieve.dispatch %{{.*}} {num_experts = 4 : i64} : (tensor<16x2xi32>) -> (tensor<32xi32>, tensor<5xi32>)
-// CHECK: sieve.cvmm {{.*}} -> tensor<32x2xf32>
+// CHECK: sieve.dispatch ins(%{{.*}} : tensor<16x2xi32>) outs(%{{.*}}, %{{.*}} : tensor<32xi32>, tensor<5xi32>) {num_experts = 4 : i64}
+// CHECK: sieve.cvmm {{.*}} outs(%{{.*}} : tensor<32x2xf32>)
 func.func @static_pairs(%x: tensor<16x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
                         %w3: tensor<8x4xf32>) -> tensor<16x8xf32> {
   %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64,
@@ -63,9 +66,9 @@ func.func @static_pairs(%x: tensor<16x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tenso
 // CHECK-LABEL: func.func @switch
 // CHECK: %[[LOGITS:.*]] = linalg.matmul
 // CHECK: %[[S:.*]] = linalg.softmax dimension(1) ins(%[[LOGITS]] : tensor<?x4xf32>)
-// CHECK: %[[E:.*]], %[[G:.*]] = sieve.select_experts %[[S]] {k = 1 : i64}
-// CHECK: sieve.cvmm {{.*}} scale(%[[G]])
-// CHECK: %[[REG:.*]] = sieve.switch_reg %[[LOGITS]], %[[E]] {weight = 1.000000e-02 : f64}
+// CHECK: %[[SEL:.*]]:2 = sieve.select_experts ins(%[[S]] : tensor<?x4xf32>) outs({{.*}}) {k = 1 : i64}
+// CHECK: sieve.cvmm {{.*}} scale(%[[SEL]]#1 : tensor<?x1xf32>)
+// CHECK: %[[REG:.*]] = sieve.switch_reg ins(%[[LOGITS]], %[[SEL]]#0 : tensor<?x4xf32>, tensor<?x1xi32>) outs(%{{.*}} : tensor<f32>) {weight = 1.000000e-02 : f64}
 // CHECK: return %{{.*}}, %[[REG]]
 func.func @switch(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
                   %w3: tensor<8x4xf32>) -> (tensor<?x8xf32>, tensor<f32>) {
@@ -81,8 +84,8 @@ func.func @switch(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8
 // CHECK-LABEL: func.func @s_base_train
 // CHECK: %[[LOGITS:.*]] = linalg.matmul
 // CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[LOGITS]]
-// CHECK: %[[R:.*]] = sieve.sinkhorn %[[LOGITS]] {iterations = 3 : i64}
-// CHECK: sieve.select_experts %[[S]] ranked_by(%[[R]]) {k = 2 : i64}
+// CHECK: %[[R:.*]] = sieve.sinkhorn ins(%[[LOGITS]] : tensor<?x4xf32>) outs(%{{.*}} : tensor<?x4xf32>) {iterations = 3 : i64}
+// CHECK: sieve.select_experts ins(%[[S]] : tensor<?x4xf32>) ranked_by(%[[R]] : tensor<?x4xf32>) outs({{.*}}) {k = 2 : i64}
 func.func @s_base_train(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
                         %w3: tensor<8x4xf32>) -> tensor<?x8xf32> {
   %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64,
@@ -95,7 +98,7 @@ func.func @s_base_train(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor
 // S-BASE in evaluation selects by the scores alone (Sec. 4).
 // CHECK-LABEL: func.func @s_base_eval
 // CHECK-NOT: sieve.sinkhorn
-// CHECK: sieve.select_experts %{{.*}} {k = 2 : i64} : (tensor<?x4xf32>)
+// CHECK: sieve.select_experts ins(%{{.*}} : tensor<?x4xf32>) outs({{.*}}) {k = 2 : i64}
 func.func @s_base_eval(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
                        %w3: tensor<8x4xf32>) -> tensor<?x8xf32> {
   %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64,
@@ -108,7 +111,7 @@ func.func @s_base_eval(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<
 // Softmax renormalised after top-K (Eq. 25).
 // CHECK-LABEL: func.func @softmax_renorm
 // CHECK: %[[S:.*]] = linalg.softmax dimension(1)
-// CHECK: sieve.select_experts %[[S]] {k = 2 : i64, renormalize}
+// CHECK: sieve.select_experts ins(%[[S]] : tensor<?x4xbf16>) outs({{.*}}) {k = 2 : i64, renormalize}
 // CHECK-NOT: sieve.moe_ffn
 func.func @softmax_renorm(%x: tensor<?x8xbf16>, %w1: tensor<4x8x2xbf16>, %w2: tensor<4x2x8xbf16>,
                           %w3: tensor<8x4xbf16>) -> tensor<?x8xbf16> {

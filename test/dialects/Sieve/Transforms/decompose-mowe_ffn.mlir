@@ -4,16 +4,17 @@
 // a ReLU; the buckets' outputs are summed.
 // CHECK-LABEL: func.func @two_buckets
 // CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[IDS:.*]]: tensor<?xi32>, %[[W1A:.*]]: tensor<4x8x16xf32>, %[[W2A:.*]]: tensor<4x16x8xf32>, %[[W1B:.*]]: tensor<8x8x4xf32>, %[[W2B:.*]]: tensor<8x4x8xf32>)
-// CHECK: %[[R:.*]]:2 = sieve.word_route %[[IDS]] {buckets = [{{.*}}], num_unrouted = 2 : i64} : (tensor<?xi32>) -> (tensor<?x1xi32>, tensor<?x1xi32>)
-// CHECK: %[[PA:.*]], %[[OA:.*]] = sieve.dispatch %[[R]]#0 {num_experts = 4 : i64} : (tensor<?x1xi32>) -> (tensor<?xi32>, tensor<5xi32>)
-// CHECK: %[[UA:.*]] = sieve.cvmm %[[X]], %[[W1A]], %[[PA]], %[[OA]] {input_rows = #sieve.rows<token>, k = 1 : i64, output_rows = #sieve.rows<sorted>} {{.*}} -> tensor<?x16xf32>
+// CHECK: %[[R:.*]]:2 = sieve.word_route ins(%[[IDS]] : tensor<?xi32>) outs(%{{.*}}, %{{.*}} : tensor<?x1xi32>, tensor<?x1xi32>) {buckets = [{{.*}}], num_unrouted = 2 : i64}
+// CHECK: %[[DA:.*]]:2 = sieve.dispatch ins(%[[R]]#0 : tensor<?x1xi32>) outs(%{{.*}}, %{{.*}} : tensor<?xi32>, tensor<5xi32>) {num_experts = 4 : i64}
+// CHECK: %[[UA:.*]] = sieve.cvmm ins(%[[X]], %[[W1A]], %[[DA]]#0, %[[DA]]#1 : {{.*}}) outs(%{{.*}} : tensor<?x16xf32>) {input_rows = #sieve.rows<token>, k = 1 : i64, output_rows = #sieve.rows<sorted>}
+// CHECK: %[[ZERO:.*]] = linalg.fill {{.*}} -> tensor<?x8xf32>
 // CHECK: %[[HA:.*]] = linalg.generic {{.*}} ins(%[[UA]]
-// CHECK: %[[YA:.*]] = sieve.cvmm %[[HA]], %[[W2A]], %[[PA]], %[[OA]] {input_rows = #sieve.rows<sorted>, k = 1 : i64, output_rows = #sieve.rows<token>} {{.*}} -> tensor<?x8xf32>
-// CHECK: %[[PB:.*]], %[[OB:.*]] = sieve.dispatch %[[R]]#1 {num_experts = 8 : i64} : (tensor<?x1xi32>) -> (tensor<?xi32>, tensor<9xi32>)
-// CHECK: %[[UB:.*]] = sieve.cvmm %[[X]], %[[W1B]], %[[PB]], %[[OB]]
+// CHECK: %[[YA:.*]] = sieve.cvmm ins(%[[HA]], %[[W2A]], %[[DA]]#0, %[[DA]]#1 : {{.*}}) outs(%[[ZERO]] : tensor<?x8xf32>) {input_rows = #sieve.rows<sorted>, k = 1 : i64, output_rows = #sieve.rows<token>}
+// CHECK: %[[DB:.*]]:2 = sieve.dispatch ins(%[[R]]#1 : tensor<?x1xi32>) outs(%{{.*}}, %{{.*}} : tensor<?xi32>, tensor<9xi32>) {num_experts = 8 : i64}
+// CHECK: %[[UB:.*]] = sieve.cvmm ins(%[[X]], %[[W1B]], %[[DB]]#0, %[[DB]]#1
 // CHECK: %[[HB:.*]] = linalg.generic {{.*}} ins(%[[UB]]
-// CHECK: %[[YB:.*]] = sieve.cvmm %[[HB]], %[[W2B]], %[[PB]], %[[OB]]
-// CHECK: %[[Y:.*]] = linalg.add ins(%[[YA]], %[[YB]] : tensor<?x8xf32>, tensor<?x8xf32>)
+// The second bucket accumulates into the first bucket's output.
+// CHECK: %[[Y:.*]] = sieve.cvmm ins(%[[HB]], %[[W2B]], %[[DB]]#0, %[[DB]]#1 : {{.*}}) outs(%[[YA]] : tensor<?x8xf32>)
 // CHECK: return %[[Y]]
 func.func @two_buckets(%x: tensor<?x8xf32>, %ids: tensor<?xi32>,
                        %w1a: tensor<4x8x16xf32>, %w2a: tensor<4x16x8xf32>,
@@ -27,11 +28,11 @@ func.func @two_buckets(%x: tensor<?x8xf32>, %ids: tensor<?xi32>,
   return %y : tensor<?x8xf32>
 }
 
-// A single bucket needs no sum.
+// A single bucket.
 // CHECK-LABEL: func.func @one_bucket
 // CHECK: sieve.word_route
-// CHECK: sieve.dispatch {{.*}} : (tensor<6x1xi32>) -> (tensor<6xi32>, tensor<3xi32>)
-// CHECK-NOT: linalg.add
+// CHECK: sieve.dispatch ins(%{{.*}} : tensor<6x1xi32>) outs(%{{.*}}, %{{.*}} : tensor<6xi32>, tensor<3xi32>)
+// CHECK-COUNT-2: sieve.cvmm
 // CHECK-NOT: sieve.mowe_ffn
 func.func @one_bucket(%x: tensor<6x8xf16>, %ids: tensor<6xi32>,
                       %w1: tensor<2x8x4xf16>, %w2: tensor<2x4x8xf16>) -> tensor<6x8xf16> {

@@ -12,12 +12,12 @@
 // CHECK: %[[KB2:.*]] = tensor.collapse_shape %[[KB]]
 // CHECK: %[[UB:.*]] = linalg.matmul ins(%[[XB]], %[[KB2]]
 // CHECK: %[[UB3:.*]] = tensor.expand_shape %[[UB]]
-// CHECK: %[[S:.*]], %[[I:.*]] = sieve.product_key_topk %[[UA3]], %[[UB3]] {k = 3 : i64} : (tensor<?x2x6xf32>, tensor<?x2x6xf32>) -> (tensor<?x2x3xf32>, tensor<?x2x3xi32>)
-// CHECK: %[[ACT:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<?x2x3xf32>)
+// CHECK: %[[TOP:.*]]:2 = sieve.product_key_topk ins(%[[UA3]], %[[UB3]] : tensor<?x2x6xf32>, tensor<?x2x6xf32>) outs(%{{.*}}, %{{.*}} : tensor<?x2x3xf32>, tensor<?x2x3xi32>) {k = 3 : i64}
+// CHECK: %[[ACT:.*]] = linalg.generic {{.*}} ins(%[[TOP]]#0 : tensor<?x2x3xf32>)
 // CHECK:   arith.maximumf
 // CHECK-DAG: %[[W:.*]] = tensor.collapse_shape %[[ACT]] {{\[}}[0], [1, 2]] : tensor<?x2x3xf32> into tensor<?x6xf32>
-// CHECK-DAG: %[[IDX:.*]] = tensor.collapse_shape %[[I]] {{\[}}[0], [1, 2]] : tensor<?x2x3xi32> into tensor<?x6xi32>
-// CHECK: %[[Y:.*]] = sieve.gather_sum %[[W]], %[[IDX]], %[[V]] : (tensor<?x6xf32>, tensor<?x6xi32>, tensor<36x8xf32>) -> tensor<?x8xf32>
+// CHECK-DAG: %[[IDX:.*]] = tensor.collapse_shape %[[TOP]]#1 {{\[}}[0], [1, 2]] : tensor<?x2x3xi32> into tensor<?x6xi32>
+// CHECK: %[[Y:.*]] = sieve.gather_sum ins(%[[W]], %[[IDX]], %[[V]] : tensor<?x6xf32>, tensor<?x6xi32>, tensor<36x8xf32>) outs(%{{.*}} : tensor<?x8xf32>)
 // CHECK: return %[[Y]]
 func.func @pkm_relu(%x: tensor<?x8xf32>, %ka: tensor<4x2x6xf32>, %kb: tensor<4x2x6xf32>,
                     %v: tensor<36x8xf32>) -> tensor<?x8xf32> {
@@ -30,8 +30,8 @@ func.func @pkm_relu(%x: tensor<?x8xf32>, %ka: tensor<4x2x6xf32>, %kb: tensor<4x2
 
 // The original PKM: softmax over the K selected scores of each head.
 // CHECK-LABEL: func.func @pkm_softmax
-// CHECK: %[[S:.*]], %[[I:.*]] = sieve.product_key_topk
-// CHECK: %[[ACT:.*]] = linalg.softmax dimension(2) ins(%[[S]] : tensor<16x1x4xf16>)
+// CHECK: %[[TOP:.*]]:2 = sieve.product_key_topk
+// CHECK: %[[ACT:.*]] = linalg.softmax dimension(2) ins(%[[TOP]]#0 : tensor<16x1x4xf16>)
 // CHECK: sieve.gather_sum
 // CHECK-NOT: sieve.pkm_ffn
 func.func @pkm_softmax(%x: tensor<16x8xf16>, %ka: tensor<4x1x5xf16>, %kb: tensor<4x1x5xf16>,
