@@ -2,7 +2,9 @@
 //
 // As in Triton's backend (ttir -> ttgir -> llir -> ptx), compilation is a
 // sequence of named stages, each a pass pipeline whose output can be printed
-// and checked on its own. Later stages (host code, PTX) append to this list.
+// and checked on its own. Every stage's pipeline is textual, so
+// `sieve-opt --pass-pipeline='builtin.module(<pipeline>)'` reproduces it, as
+// does `sieve-opt --sieve-<stage>-pipeline`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,33 +14,35 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 
-#include <functional>
 #include <string>
 
 namespace mlir::sieve {
 
 struct Stage {
-  /// Short name ("layers", "primitives"), used by `sieve stages --stop-after`.
+  /// Short name ("layers", "primitives", ...), used by --stop-after.
   std::string name;
   /// What the IR holds after this stage.
   std::string summary;
-  /// Appends the stage's passes; null for the input stage (parse + verify).
-  std::function<void(OpPassManager &)> buildPipeline;
+  /// The stage's passes as a textual pass list run on the module; empty for
+  /// the input stage (parse + verify).
+  std::string pipeline;
 };
 
-/// The stages in order.
+/// The stages of the host target, in order: layers, primitives, buffers,
+/// loops, llvm. (Emitting the object and the bundle follows the last.)
 ArrayRef<Stage> getStages();
 
 /// The stage called `name`, or null.
 const Stage *lookupStage(StringRef name);
 
-/// Adds the passes that lower layer ops to sieve primitives and upstream
-/// dialects, then clean up: sieve-decompose,
-/// resolve-ranked-shaped-type-result-dims, canonicalize, cse.
-void buildPrimitivesPipeline(OpPassManager &pm);
+/// Registers in `registry` every dialect, interface model and translation
+/// the stages need: the sieve dialect with its bufferization models, the
+/// upstream dialects and extensions, and the LLVM IR translations.
+void registerSieveDialects(DialectRegistry &registry);
 
-/// Registers the stages' pipelines with the pass registry, so that
-/// `sieve-opt --sieve-primitives-pipeline` runs the "primitives" stage.
+/// Registers every pass the stages name (Sieve's and the upstream ones) and
+/// the stages' pipelines (`--sieve-primitives-pipeline`, ...), so that the
+/// textual pipelines parse. Safe to call more than once.
 void registerSievePipelines();
 
 /// Runs every stage (up to and including `lastStage`, all when empty) on

@@ -11,6 +11,8 @@ packages=(
   llvm-22-dev libmlir-22-dev             # LLVM/MLIR 22 headers, libLLVM.so, libMLIR.so
   mlir-22-tools llvm-22-tools            # mlir-tblgen; FileCheck, lit, not
   libfmt-dev libgtest-dev                # fmt, GoogleTest
+  libomp-22-dev                          # OpenMP runtime the host kernels use
+  nlohmann-json3-dev                     # the runtime's manifest reader
 )
 
 missing=()

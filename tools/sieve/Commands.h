@@ -11,6 +11,10 @@ namespace mlir::sieve::driver {
 extern llvm::cl::SubCommand stagesCommand;
 int runStagesCommand();
 
+/// `sieve compile FILE.mlir -o DIR`: a kernel bundle, through the cache.
+extern llvm::cl::SubCommand compileCommand;
+int runCompileCommand();
+
 } // namespace mlir::sieve::driver
 
 #endif // SIEVE_TOOLS_SIEVE_COMMANDS_H

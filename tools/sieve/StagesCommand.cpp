@@ -7,6 +7,7 @@
 
 #include "compiler/Pipelines/Stages.h"
 #include "tools/sieve/Commands.h"
+#include "tools/sieve/Input.h"
 #include "tools/sieve/OpCensus.h"
 
 #include "dialects/Sieve/IR/SieveDialect.h"
@@ -50,28 +51,15 @@ int mlir::sieve::driver::runStagesCommand() {
     return 1;
   }
 
-  std::string error;
-  std::unique_ptr<llvm::MemoryBuffer> buffer =
-      mlir::openInputFile(inputFile, &error);
-  if (!buffer) {
-    fmt::print(stderr, "sieve stages: error: {}\n", error);
-    return 1;
-  }
-
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  registry.insert<mlir::sieve::SieveDialect>();
-  mlir::sieve::registerBufferizableOpInterfaceExternalModels(registry);
+  mlir::sieve::registerSieveDialects(registry);
   mlir::MLIRContext context(registry);
-
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+      readInput(context, sourceMgr, inputFile, "sieve stages");
   if (!module)
-    return 1; // The parser or verifier has reported where and why.
+    return 1; // The reader, parser or verifier has said where and why.
 
   size_t stageCount = mlir::sieve::getStages().size();
   auto printStage = [&](const mlir::sieve::Stage &stage, unsigned index,

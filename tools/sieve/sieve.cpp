@@ -22,10 +22,14 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "sieve: compiler for routed sparse feed-forward networks\n\n"
-      "  sieve stages FILE.mlir   run a module through every compiler stage\n");
+      "  sieve stages FILE.mlir           run a module through every compiler "
+      "stage\n"
+      "  sieve compile FILE.mlir -o DIR   compile it into a kernel bundle\n");
 
   if (mlir::sieve::driver::stagesCommand)
     return mlir::sieve::driver::runStagesCommand();
+  if (mlir::sieve::driver::compileCommand)
+    return mlir::sieve::driver::runCompileCommand();
 
   fmt::print(stderr, "sieve: error: no subcommand given; see `sieve --help`\n");
   return 1;

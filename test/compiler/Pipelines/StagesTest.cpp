@@ -7,6 +7,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassRegistry.h"
 
 #include <gtest/gtest.h>
 
@@ -21,9 +22,15 @@ int countLayers(ModuleOp module) {
   return count;
 }
 
+DialectRegistry registry() {
+  DialectRegistry registry;
+  registerSieveDialects(registry);
+  return registry;
+}
+
 class StagesTest : public ::testing::Test {
 protected:
-  StagesTest() : builder(&context) {
+  StagesTest() : context(registry()), builder(&context) {
     context.loadDialect<SieveDialect, func::FuncDialect>();
     module = ModuleOp::create(builder.getUnknownLoc());
     LayerBuilder layers(builder, builder.getUnknownLoc(), builder.getF32Type());
@@ -47,7 +54,7 @@ TEST_F(StagesTest, StagesAreNamedAndOrdered) {
   ArrayRef<Stage> stages = getStages();
   ASSERT_GE(stages.size(), 2u);
   EXPECT_EQ(stages[0].name, "layers");
-  EXPECT_FALSE(stages[0].buildPipeline); // parse + verify only
+  EXPECT_TRUE(stages[0].pipeline.empty()); // parse + verify only
   EXPECT_EQ(stages[1].name, "primitives");
   EXPECT_EQ(lookupStage("primitives"), &stages[1]);
   EXPECT_EQ(lookupStage("ptx-someday"), nullptr);
@@ -61,7 +68,19 @@ TEST_F(StagesTest, RunsEveryStageAndLowersEveryLayer) {
       })));
   ASSERT_EQ(seen.size(), getStages().size());
   EXPECT_EQ(seen[0], (std::pair<std::string, int>{"layers", 2}));
-  EXPECT_EQ(seen[1], (std::pair<std::string, int>{"primitives", 0}));
+  for (size_t i = 1; i < seen.size(); ++i)
+    EXPECT_EQ(seen[i].second, 0) << seen[i].first;
+  EXPECT_EQ(seen.back().first, "llvm");
+}
+
+TEST_F(StagesTest, EveryStagePipelineParses) {
+  registerSievePipelines();
+  for (const Stage &stage : getStages()) {
+    if (stage.pipeline.empty())
+      continue;
+    PassManager pm(&context);
+    EXPECT_TRUE(succeeded(parsePassPipeline(stage.pipeline, pm))) << stage.name;
+  }
 }
 
 TEST_F(StagesTest, StopsAfterTheNamedStage) {

@@ -1,0 +1,135 @@
+//===- Compile.cpp - compile a module of layers into a kernel bundle ------===//
+
+#include "compiler/Driver/Compile.h"
+
+#include "compiler/Bundle/Manifest.h"
+#include "compiler/Cache/KernelCache.h"
+#include "compiler/Pipelines/Stages.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::sieve;
+namespace path = llvm::sys::path;
+
+const std::string &mlir::sieve::compilerBuildId() {
+  static const std::string id = [] {
+    std::string exe = llvm::sys::fs::getMainExecutable(
+        nullptr, reinterpret_cast<void *>(&compilerBuildId));
+    std::optional<std::string> sum = sha256OfFile(exe);
+    // Without a readable executable, fall back to its path: the cache then
+    // still separates different installations.
+    return sum ? *sum : sha256Hex(exe);
+  }();
+  return id;
+}
+
+std::string mlir::sieve::bundleCacheKey(ModuleOp module,
+                                        const HostTarget &target) {
+  std::string text;
+  llvm::raw_string_ostream keyText(text);
+  keyText << "sieve-bundle v" << kBundleFormatVersion << "\n";
+  keyText << "compiler " << compilerBuildId() << "\n";
+  keyText << "target " << target.describe() << "\n";
+  for (const Stage &stage : getStages())
+    keyText << "stage " << stage.name << ": " << stage.pipeline << "\n";
+  module->print(keyText, OpPrintingFlags().printGenericOpForm());
+  return sha256Hex(text);
+}
+
+namespace {
+
+/// Runs the stages, describing the entry points at the tensor level, and
+/// writes kernels.so and manifest.json into `staging`.
+LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
+                          StringRef key, const CompileOptions &options,
+                          StringRef staging) {
+  std::vector<EntryPoint> entryPoints;
+  bool described = true;
+  LogicalResult ran = runStages(
+      module, "", [&](const Stage &stage, unsigned, ModuleOp stageModule) {
+        if (stage.name != "primitives")
+          return;
+        FailureOr<std::vector<EntryPoint>> entries =
+            describeEntryPoints(stageModule);
+        described = succeeded(entries);
+        if (described)
+          entryPoints = std::move(*entries);
+      });
+  if (failed(ran) || !described)
+    return failure();
+
+  SmallString<256> object(staging), library(staging), manifestPath(staging);
+  path::append(object, "kernels.o");
+  path::append(library, kHostLibraryFile);
+  path::append(manifestPath, kManifestFile);
+  if (failed(emitObjectFile(module, target, object)))
+    return failure();
+  std::string error;
+  if (failed(linkSharedLibrary(object, library, error)))
+    return module.emitError() << error;
+  (void)llvm::sys::fs::remove(object);
+
+  std::optional<std::string> librarySum = sha256OfFile(library);
+  // untested-diagnostic: the library was just written by the linker.
+  if (!librarySum)
+    return module.emitError() << "cannot read back " << library;
+  BundleManifest manifest{"host",      target.describe(), kHostLibraryFile,
+                          *librarySum, key.str(),         options.source,
+                          entryPoints};
+  std::error_code ec;
+  llvm::raw_fd_ostream out(manifestPath, ec);
+  if (!ec)
+    out << renderManifest(manifest);
+  // untested-diagnostic: the staging directory was just created.
+  if (ec || out.has_error())
+    return module.emitError() << "cannot write " << manifestPath;
+  return success();
+}
+
+} // namespace
+
+FailureOr<CompileOutcome>
+mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
+  HostTarget target = HostTarget::detect();
+  KernelCache cache(options.cacheDirectory.empty()
+                        ? KernelCache::defaultDirectory()
+                        : options.cacheDirectory);
+  CompileOutcome outcome;
+  outcome.cacheKey = bundleCacheKey(module, target);
+
+  std::string note;
+  std::optional<std::string> entry = cache.lookup(outcome.cacheKey, note);
+  if (!note.empty())
+    outcome.notes.push_back(note);
+  if (entry) {
+    outcome.cacheHit = true;
+    outcome.cacheEntry = *entry;
+  } else {
+    std::string error;
+    FailureOr<std::string> staging = cache.makeStagingDirectory(error);
+    if (failed(staging))
+      return module.emitError() << error;
+    // Compile a copy: the caller's module stays at the layer level.
+    OwningOpRef<ModuleOp> work(module.clone());
+    if (failed(
+            buildBundle(*work, target, outcome.cacheKey, options, *staging))) {
+      (void)llvm::sys::fs::remove_directories(*staging);
+      return failure();
+    }
+    FailureOr<std::string> published =
+        cache.publish(outcome.cacheKey, *staging, error);
+    if (failed(published))
+      return module.emitError() << error;
+    outcome.cacheEntry = *published;
+  }
+
+  std::string error;
+  if (failed(copyDirectoryFiles(outcome.cacheEntry, options.outputDirectory,
+                                error)))
+    return module.emitError() << error;
+  return outcome;
+}

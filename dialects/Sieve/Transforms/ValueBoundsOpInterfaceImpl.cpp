@@ -1,0 +1,39 @@
+//===- ValueBoundsOpInterfaceImpl.cpp - sizes of the primitives' results --===//
+
+#include "dialects/Sieve/Transforms/ValueBoundsOpInterfaceImpl.h"
+
+#include "dialects/Sieve/IR/SieveOps.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
+
+using namespace mlir;
+
+namespace {
+
+template <typename OpTy>
+struct PrimitiveValueBounds
+    : ValueBoundsOpInterface::ExternalModel<PrimitiveValueBounds<OpTy>, OpTy> {
+  void populateBoundsForShapedValueDim(Operation *op, Value value, int64_t dim,
+                                       ValueBoundsConstraintSet &cstr) const {
+    auto result = cast<OpResult>(value);
+    auto dps = cast<DestinationStyleOpInterface>(op);
+    Value init = dps.getDpsInitOperand(result.getResultNumber())->get();
+    cstr.bound(value)[dim] == cstr.getExpr(init, dim);
+  }
+};
+
+template <typename... OpTys> void attachTo(MLIRContext *ctx) {
+  (OpTys::template attachInterface<PrimitiveValueBounds<OpTys>>(*ctx), ...);
+}
+
+} // namespace
+
+void mlir::sieve::registerValueBoundsOpInterfaceExternalModels(
+    DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, SieveDialect *) {
+    attachTo<SelectExpertsOp, SinkhornOp, DispatchOp, CvmmOp, CvmmWeightGradOp,
+             TopKOp, ProductKeyTopKOp, GatherSumOp, EntropyRegOp, SwitchRegOp,
+             WordRouteOp, BernoulliMaskOp>(ctx);
+  });
+}

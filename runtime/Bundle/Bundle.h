@@ -1,0 +1,50 @@
+//===- Bundle.h - load a compiled kernel bundle ---------------------------===//
+//
+// Loads a bundle directory the compiler wrote: reads the manifest, checks
+// the library against its recorded SHA-256 (a truncated or corrupted library
+// is refused, never loaded), dlopens it and resolves every function's
+// symbol.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SIEVE_RUNTIME_BUNDLE_BUNDLE_H
+#define SIEVE_RUNTIME_BUNDLE_BUNDLE_H
+
+#include "runtime/Bundle/Manifest.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace sieve::runtime {
+
+class Bundle {
+public:
+  /// Loads the bundle in `directory`; throws Error saying what is wrong.
+  static std::shared_ptr<Bundle> load(const std::string &directory);
+  ~Bundle();
+  Bundle(const Bundle &) = delete;
+  Bundle &operator=(const Bundle &) = delete;
+
+  const Manifest &manifest() const { return manifest_; }
+  const std::string &directory() const { return directory_; }
+  /// The function called `name`; throws Error listing the functions there
+  /// are when there is none.
+  const FunctionSpec &function(const std::string &name) const;
+  /// The address of a function's entry point.
+  void *entry(const FunctionSpec &function) const;
+  /// A symbol of the library or its dependencies, or null.
+  void *lookup(const char *symbol) const;
+
+private:
+  Bundle() = default;
+
+  std::string directory_;
+  Manifest manifest_;
+  void *handle_ = nullptr;
+  std::map<std::string, void *> entries_;
+};
+
+} // namespace sieve::runtime
+
+#endif // SIEVE_RUNTIME_BUNDLE_BUNDLE_H

@@ -1,0 +1,65 @@
+//===- Manifest.h - a bundle's manifest, as the runtime reads it ----------===//
+//
+// The runtime's view of manifest.json (written by compiler/Bundle/Manifest):
+// the target, the library and its SHA-256, and every function's arguments in
+// calling order. Parsing checks every field and says which one is wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SIEVE_RUNTIME_BUNDLE_MANIFEST_H
+#define SIEVE_RUNTIME_BUNDLE_MANIFEST_H
+
+#include "runtime/Core/DType.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sieve::runtime {
+
+/// The manifest format this runtime reads.
+constexpr int kBundleFormatVersion = 1;
+
+/// A dimension: `constant`, or `tokens` times the token count when > 0.
+struct DimSpec {
+  int64_t constant = 0;
+  int64_t tokens = 0;
+  std::string str() const;
+};
+
+enum class ArgKind { Input, Scalar, Output };
+
+struct ArgSpec {
+  std::string name;
+  ArgKind kind = ArgKind::Input;
+  DType dtype = DType::F32;
+  std::vector<DimSpec> shape;
+  std::string describe() const; // "f32[tokens x 512]"
+};
+
+struct FunctionSpec {
+  std::string name;
+  std::string symbol;
+  std::vector<ArgSpec> args;
+  size_t count(ArgKind kind) const;
+};
+
+struct Manifest {
+  int version = 0;
+  std::string targetName;
+  std::string targetDescription;
+  std::string library;
+  std::string librarySha256;
+  std::string cacheKey;
+  std::string source;
+  std::vector<FunctionSpec> functions;
+
+  /// Parses manifest JSON; `where` names it in errors.
+  static Manifest parse(const std::string &json, const std::string &where);
+  /// Reads and parses a manifest file.
+  static Manifest read(const std::string &path);
+};
+
+} // namespace sieve::runtime
+
+#endif // SIEVE_RUNTIME_BUNDLE_MANIFEST_H

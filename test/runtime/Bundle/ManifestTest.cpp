@@ -1,0 +1,90 @@
+//===- ManifestTest.cpp - reading bundle manifests
+//--------------------------===//
+
+#include "runtime/Bundle/Manifest.h"
+#include "runtime/Core/Error.h"
+
+#include <gtest/gtest.h>
+
+using namespace sieve::runtime;
+
+namespace {
+
+const char *kValid = R"({
+  "format": "sieve-bundle", "version": 1,
+  "target": {"name": "host", "description": "x86_64"},
+  "library": "kernels.so", "library_sha256": "ab", "cache_key": "cd",
+  "source": "m.mlir",
+  "functions": [{"name": "f", "symbol": "_mlir_ciface_f", "arguments": [
+    {"name": "x", "kind": "input", "dtype": "f32", "shape": ["tokens", 16]},
+    {"name": "seed", "kind": "scalar", "dtype": "i64"},
+    {"name": "p", "kind": "output", "dtype": "i32", "shape": ["4*tokens"]}]}]
+})";
+
+std::string errorOf(const std::string &json) {
+  try {
+    Manifest::parse(json, "m.json");
+  } catch (const Error &e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string replace(std::string text, const std::string &from,
+                    const std::string &to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+} // namespace
+
+TEST(ManifestTest, ParsesEveryField) {
+  Manifest m = Manifest::parse(kValid, "m.json");
+  EXPECT_EQ(m.version, 1);
+  EXPECT_EQ(m.targetName, "host");
+  EXPECT_EQ(m.library, "kernels.so");
+  ASSERT_EQ(m.functions.size(), 1u);
+  const FunctionSpec &f = m.functions[0];
+  EXPECT_EQ(f.symbol, "_mlir_ciface_f");
+  ASSERT_EQ(f.args.size(), 3u);
+  EXPECT_EQ(f.args[0].describe(), "f32[tokens x 16]");
+  EXPECT_EQ(f.args[1].kind, ArgKind::Scalar);
+  EXPECT_EQ(f.args[2].shape[0].tokens, 4);
+  EXPECT_EQ(f.args[2].describe(), "i32[4*tokens]");
+  EXPECT_EQ(f.count(ArgKind::Input), 1u);
+}
+
+TEST(ManifestTest, ErrorsNameTheField) {
+  EXPECT_EQ(errorOf("{not json"),
+            errorOf("{not json")); // stable
+  EXPECT_NE(errorOf("{not json").find("m.json: not valid JSON"),
+            std::string::npos);
+  EXPECT_EQ(errorOf(replace(kValid, R"("version": 1)", R"("version": 7)")),
+            "m.json: field 'version' is 7 but this runtime reads version 1; "
+            "recompile the bundle");
+  EXPECT_EQ(errorOf(replace(kValid, R"("library": "kernels.so", )", "")),
+            "m.json: field 'library' is missing");
+  EXPECT_EQ(
+      errorOf(replace(kValid, R"("kind": "input")", R"("kind": "weight")")),
+      "m.json: field 'functions[0].arguments[0].kind' must be input, "
+      "scalar or output, got \"weight\"");
+  EXPECT_EQ(errorOf(replace(kValid, R"("dtype": "f32")", R"("dtype": "f64")")),
+            "m.json: field 'functions[0].arguments[0].dtype' is not a known "
+            "element type: \"f64\"");
+  EXPECT_EQ(errorOf(replace(kValid, R"(["4*tokens"])", R"(["tokens*4"])")),
+            "m.json: field 'functions[0].arguments[2].shape[0]' must be a "
+            "size, \"tokens\" or \"<n>*tokens\", got \"tokens*4\"");
+  EXPECT_EQ(errorOf(replace(kValid, R"("dtype": "i64")", R"("dtype": "i32")")),
+            "m.json: field 'functions[0].arguments[1].dtype' of a scalar must "
+            "be i64");
+  EXPECT_EQ(errorOf(replace(kValid, R"("shape": ["tokens", 16])",
+                            R"("shape": "tokens")")),
+            "m.json: field 'functions[0].arguments[0].shape' must be an array");
+  EXPECT_EQ(errorOf(replace(kValid, "sieve-bundle", "other")),
+            "m.json: field 'format' must be \"sieve-bundle\"");
+}
+
+TEST(ManifestTest, MissingFileIsAnError) {
+  EXPECT_THROW(Manifest::read("/nonexistent/manifest.json"), Error);
+}

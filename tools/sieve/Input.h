@@ -1,0 +1,23 @@
+//===- Input.h - read the driver's input file into a module ---------------===//
+
+#ifndef SIEVE_TOOLS_SIEVE_INPUT_H
+#define SIEVE_TOOLS_SIEVE_INPUT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <string>
+
+namespace mlir::sieve::driver {
+
+/// Parses and verifies `path` (a .mlir module) in `context`. Diagnostics go
+/// through a handler bound to `sourceMgr`, which must outlive the module's
+/// use. On a missing file, prints "<command>: error: ..." and returns null.
+OwningOpRef<ModuleOp> readInput(MLIRContext &context,
+                                llvm::SourceMgr &sourceMgr, StringRef path,
+                                StringRef command);
+
+} // namespace mlir::sieve::driver
+
+#endif // SIEVE_TOOLS_SIEVE_INPUT_H
