@@ -18,4 +18,23 @@
 #include "dialects/Sieve/IR/SieveOps.h.inc"
 #pragma GCC diagnostic pop
 
+namespace mlir::sieve {
+
+/// A list of op classes, to attach one interface model to each.
+template <typename... OpTys> struct OpList {};
+
+/// Every primitive (destination-passing-style) op of the dialect.
+using PrimitiveOps =
+    OpList<SelectExpertsOp, SinkhornOp, DispatchOp, CvmmOp, CvmmWeightGradOp,
+           TopKOp, ProductKeyTopKOp, GatherSumOp, EntropyRegOp, SwitchRegOp,
+           WordRouteOp, BernoulliMaskOp>;
+
+/// Attaches Model<Op> to every op of `ops`.
+template <template <typename> class Model, typename... OpTys>
+void attachToEach(MLIRContext *ctx, OpList<OpTys...>) {
+  (OpTys::template attachInterface<Model<OpTys>>(*ctx), ...);
+}
+
+} // namespace mlir::sieve
+
 #endif // SIEVE_DIALECTS_SIEVE_IR_SIEVEOPS_H

@@ -17,6 +17,7 @@
 #include "mlir/IR/DialectRegistry.h"
 
 using namespace mlir;
+using namespace mlir::sieve;
 using namespace mlir::bufferization;
 
 namespace {
@@ -54,17 +55,11 @@ struct PrimitiveBufferization
   }
 };
 
-template <typename... OpTys> void attachTo(MLIRContext *ctx) {
-  (OpTys::template attachInterface<PrimitiveBufferization<OpTys>>(*ctx), ...);
-}
-
 } // namespace
 
 void mlir::sieve::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, SieveDialect *) {
-    attachTo<SelectExpertsOp, SinkhornOp, DispatchOp, CvmmOp, CvmmWeightGradOp,
-             TopKOp, ProductKeyTopKOp, GatherSumOp, EntropyRegOp, SwitchRegOp,
-             WordRouteOp, BernoulliMaskOp>(ctx);
+    attachToEach<PrimitiveBufferization>(ctx, PrimitiveOps());
   });
 }

@@ -8,6 +8,7 @@
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 using namespace mlir;
+using namespace mlir::sieve;
 
 namespace {
 
@@ -23,17 +24,11 @@ struct PrimitiveValueBounds
   }
 };
 
-template <typename... OpTys> void attachTo(MLIRContext *ctx) {
-  (OpTys::template attachInterface<PrimitiveValueBounds<OpTys>>(*ctx), ...);
-}
-
 } // namespace
 
 void mlir::sieve::registerValueBoundsOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, SieveDialect *) {
-    attachTo<SelectExpertsOp, SinkhornOp, DispatchOp, CvmmOp, CvmmWeightGradOp,
-             TopKOp, ProductKeyTopKOp, GatherSumOp, EntropyRegOp, SwitchRegOp,
-             WordRouteOp, BernoulliMaskOp>(ctx);
+    attachToEach<PrimitiveValueBounds>(ctx, PrimitiveOps());
   });
 }
