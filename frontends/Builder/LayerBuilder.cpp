@@ -11,6 +11,41 @@ using namespace mlir::sieve;
 
 namespace {
 
+SelectionActivation toMlir(::sieve::model::SelectionActivation a) {
+  switch (a) {
+  case ::sieve::model::SelectionActivation::Sigmoid:
+    return SelectionActivation::Sigmoid;
+  case ::sieve::model::SelectionActivation::Softmax:
+    return SelectionActivation::Softmax;
+  case ::sieve::model::SelectionActivation::SoftmaxRenorm:
+    return SelectionActivation::SoftmaxRenorm;
+  }
+  return SelectionActivation::Sigmoid;
+}
+
+ExpertSelection toMlir(::sieve::model::ExpertSelection s) {
+  return s == ::sieve::model::ExpertSelection::Sinkhorn
+             ? ExpertSelection::Sinkhorn
+             : ExpertSelection::TopK;
+}
+
+Regularizer toMlir(::sieve::model::Regularizer r) {
+  switch (r) {
+  case ::sieve::model::Regularizer::None:
+    return Regularizer::None;
+  case ::sieve::model::Regularizer::Entropy:
+    return Regularizer::Entropy;
+  case ::sieve::model::Regularizer::Switch:
+    return Regularizer::Switch;
+  }
+  return Regularizer::None;
+}
+
+PkmActivation toMlir(::sieve::model::PkmActivation a) {
+  return a == ::sieve::model::PkmActivation::Softmax ? PkmActivation::Softmax
+                                                     : PkmActivation::ReLU;
+}
+
 bool usesSeed(const LayerConfig &config, bool train) {
   const auto *moe = std::get_if<MoeFfnConfig>(&config);
   return moe && train && moe->expertDropout > 0.0;
@@ -71,7 +106,7 @@ Operation *LayerBuilder::buildLayer(const LayerConfig &config, Value x,
   if (const auto *c = std::get_if<PkmFfnConfig>(&config))
     return PkmFfnOp::create(b, loc, yType, x, weights[0], weights[1],
                             weights[2], c->numSubkeys, c->heads, c->k,
-                            c->activation);
+                            toMlir(c->activation));
   if (const auto *c = std::get_if<MoweFfnConfig>(&config)) {
     SmallVector<Attribute> buckets;
     for (const MoweBucketConfig &bucket : c->buckets)
@@ -90,16 +125,16 @@ Operation *LayerBuilder::buildLayer(const LayerConfig &config, Value x,
       b.getNamedAttr("expert_size", b.getI64IntegerAttr(moe.expertSize)),
       b.getNamedAttr("k", b.getI64IntegerAttr(moe.k)),
       b.getNamedAttr("selection_activation", SelectionActivationAttr::get(
-                                                 ctx, moe.selectionActivation)),
-      b.getNamedAttr("selection", ExpertSelectionAttr::get(ctx, moe.selection)),
+                                                 ctx, toMlir(moe.selectionActivation))),
+      b.getNamedAttr("selection", ExpertSelectionAttr::get(ctx, toMlir(moe.selection))),
       b.getNamedAttr("expert_dropout", b.getF64FloatAttr(moe.expertDropout)),
       b.getNamedAttr("regularizer",
-                     RegularizerAttr::get(ctx, moe.regularizer))};
+                     RegularizerAttr::get(ctx, toMlir(moe.regularizer)))};
   if (moe.sinkhornIterations)
     attrs.push_back(b.getNamedAttr(
         "sinkhorn_iterations", b.getI64IntegerAttr(*moe.sinkhornIterations)));
   SmallVector<Type> resultTypes = {yType};
-  if (moe.regularizer != Regularizer::None) {
+  if (moe.regularizer != ::sieve::model::Regularizer::None) {
     attrs.push_back(b.getNamedAttr("regularizer_weight",
                                    b.getF64FloatAttr(moe.regularizerWeight)));
     resultTypes.push_back(RankedTensorType::get({}, b.getF32Type()));

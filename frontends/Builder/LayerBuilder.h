@@ -10,13 +10,25 @@
 #ifndef SIEVE_FRONTENDS_BUILDER_LAYERBUILDER_H
 #define SIEVE_FRONTENDS_BUILDER_LAYERBUILDER_H
 
-#include "frontends/Builder/LayerConfig.h"
+#include "frontends/ModelDescription/LayerConfig.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::sieve {
+
+// The plain layer descriptions, by their short names.
+using ::sieve::model::DenseFfnConfig;
+using ::sieve::model::LayerConfig;
+using ::sieve::model::MoeFfnConfig;
+using ::sieve::model::MoweBucketConfig;
+using ::sieve::model::MoweFfnConfig;
+using ::sieve::model::PkmFfnConfig;
+using ::sieve::model::TopKFfnConfig;
+using ::sieve::model::countParameters;
+using ::sieve::model::modelWidth;
+using ::sieve::model::weightShapes;
 
 class LayerBuilder {
 public:

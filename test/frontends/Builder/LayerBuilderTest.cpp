@@ -24,6 +24,7 @@
 
 using namespace mlir;
 using namespace mlir::sieve;
+namespace model = ::sieve::model;
 
 namespace {
 
@@ -80,7 +81,7 @@ MoeFfnConfig moe(int64_t dModel, int64_t experts, int64_t size, int64_t k) {
 }
 
 PkmFfnConfig pkm(int64_t dModel, int64_t subkeys, int64_t heads, int64_t k,
-                 PkmActivation activation = PkmActivation::ReLU) {
+                 model::PkmActivation activation = model::PkmActivation::ReLU) {
   PkmFfnConfig c;
   c.dModel = dModel;
   c.numSubkeys = subkeys;
@@ -94,7 +95,7 @@ MoeFfnConfig sigmaMoeE8() {
   // σ-MoE of the 41M Enwik8 model (Tab. 9).
   MoeFfnConfig c = moe(512, 16, 128, 4);
   c.expertDropout = 0.05;
-  c.regularizer = Regularizer::Entropy;
+  c.regularizer = model::Regularizer::Entropy;
   c.regularizerWeight = 1e-4;
   return c;
 }
@@ -110,19 +111,19 @@ MoweFfnConfig smallMowe() {
 
 std::vector<LayerConfig> everyLayer() {
   MoeFfnConfig sBase = sigmaMoeE8();
-  sBase.selection = ExpertSelection::Sinkhorn;
+  sBase.selection = model::ExpertSelection::Sinkhorn;
   sBase.sinkhornIterations = 3;
   sBase.expertDropout = 0.0;
   MoeFfnConfig switchMoe = moe(512, 4, 512, 1);
-  switchMoe.selectionActivation = SelectionActivation::Softmax;
-  switchMoe.regularizer = Regularizer::Switch;
+  switchMoe.selectionActivation = model::SelectionActivation::Softmax;
+  switchMoe.regularizer = model::Regularizer::Switch;
   switchMoe.regularizerWeight = 0.01;
   MoeFfnConfig renorm = moe(512, 16, 128, 4);
-  renorm.selectionActivation = SelectionActivation::SoftmaxRenorm;
+  renorm.selectionActivation = model::SelectionActivation::SoftmaxRenorm;
   return {DenseFfnConfig{512, 2053},
           TopKFfnConfig{512, 2053, 128},
-          pkm(512, 62, 4, 32, PkmActivation::ReLU),
-          pkm(512, 46, 4, 32, PkmActivation::Softmax),
+          pkm(512, 62, 4, 32, model::PkmActivation::ReLU),
+          pkm(512, 46, 4, 32, model::PkmActivation::Softmax),
           sigmaMoeE8(),
           sBase,
           switchMoe,

@@ -1,22 +1,34 @@
 //===- LayerConfig.h - plain descriptions of the feed-forward layers ------===//
 //
 // What a model description says about one feed-forward block, as plain C++
-// values: the YAML frontend fills these, LayerBuilder turns them into sieve
-// ops. Field names follow the papers (d_model, d_ff, N_E, G, K, δ, γ).
+// values (no LLVM, no MLIR): the model-description reader fills these, the
+// compiler's LayerBuilder turns them into sieve ops, the runtime sizes
+// weights from them. Field names follow the papers (d_model, d_ff, N_E, G,
+// K, δ, γ).
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SIEVE_FRONTENDS_BUILDER_LAYERCONFIG_H
-#define SIEVE_FRONTENDS_BUILDER_LAYERCONFIG_H
-
-#include "dialects/Sieve/IR/SieveDialect.h"
+#ifndef SIEVE_FRONTENDS_MODELDESCRIPTION_LAYERCONFIG_H
+#define SIEVE_FRONTENDS_MODELDESCRIPTION_LAYERCONFIG_H
 
 #include <cstdint>
 #include <optional>
 #include <variant>
 #include <vector>
 
-namespace mlir::sieve {
+namespace sieve::model {
+
+/// The activation of the expert scores (σ-MoE paper Sec. 4-5).
+enum class SelectionActivation { Sigmoid, Softmax, SoftmaxRenorm };
+/// How experts are chosen: top-K, or Sinkhorn-balanced top-K (S-BASE).
+enum class ExpertSelection { TopK, Sinkhorn };
+/// The load-balancing regulariser: none, σ-MoE's entropy, Switch's.
+enum class Regularizer { None, Entropy, Switch };
+/// The activation of the selected product-key scores.
+enum class PkmActivation { ReLU, Softmax };
+/// Expert initialisation: σ-MoE's (as the dense model, Sec. 5) or the
+/// standard per-expert fan-in.
+enum class ExpertInit { SigmaMoe, Standard };
 
 /// Dense MLP (Eq. 1-2).
 struct DenseFfnConfig {
@@ -32,6 +44,8 @@ struct TopKFfnConfig {
 struct PkmFfnConfig {
   int64_t dModel = 0, numSubkeys = 0, heads = 0, k = 0;
   PkmActivation activation = PkmActivation::ReLU;
+  /// The "+init" variant of App. A.3 (values initialised as a dense W2).
+  bool denseInit = false;
 };
 
 /// σ-MoE and the baselines of Sec. 4 (Eq. 11-22).
@@ -43,6 +57,10 @@ struct MoeFfnConfig {
   double expertDropout = 0.0;
   Regularizer regularizer = Regularizer::None;
   double regularizerWeight = 0.0;
+  /// Standard dropout on the experts' hidden units (Switch's expert dropout,
+  /// the σ-MoE "standard dropout" ablation).
+  double activationDropout = 0.0;
+  ExpertInit init = ExpertInit::SigmaMoe;
 };
 
 /// One MoWE frequency bucket (MoWE Sec. 2.3, Tab. 6/7).
@@ -68,6 +86,9 @@ int64_t countParameters(const LayerConfig &config);
 /// d_model of the layer.
 int64_t modelWidth(const LayerConfig &config);
 
-} // namespace mlir::sieve
+/// "dense", "topk", "pkm", "moe" or "mowe".
+const char *kindName(const LayerConfig &config);
 
-#endif // SIEVE_FRONTENDS_BUILDER_LAYERCONFIG_H
+} // namespace sieve::model
+
+#endif // SIEVE_FRONTENDS_MODELDESCRIPTION_LAYERCONFIG_H

@@ -1,8 +1,8 @@
 //===- LayerConfig.cpp - weight shapes and parameter counts ---------------===//
 
-#include "frontends/Builder/LayerConfig.h"
+#include "frontends/ModelDescription/LayerConfig.h"
 
-using namespace mlir::sieve;
+using namespace sieve::model;
 
 namespace {
 using Shapes = std::vector<std::vector<int64_t>>;
@@ -35,11 +35,11 @@ Shapes shapesOf(const MoweFfnConfig &c) {
 } // namespace
 
 std::vector<std::vector<int64_t>>
-mlir::sieve::weightShapes(const LayerConfig &config) {
+sieve::model::weightShapes(const LayerConfig &config) {
   return std::visit([](const auto &c) { return shapesOf(c); }, config);
 }
 
-int64_t mlir::sieve::countParameters(const LayerConfig &config) {
+int64_t sieve::model::countParameters(const LayerConfig &config) {
   int64_t total = 0;
   for (const std::vector<int64_t> &shape : weightShapes(config)) {
     int64_t elements = 1;
@@ -50,6 +50,21 @@ int64_t mlir::sieve::countParameters(const LayerConfig &config) {
   return total;
 }
 
-int64_t mlir::sieve::modelWidth(const LayerConfig &config) {
+int64_t sieve::model::modelWidth(const LayerConfig &config) {
   return std::visit([](const auto &c) { return c.dModel; }, config);
+}
+
+const char *sieve::model::kindName(const LayerConfig &config) {
+  switch (config.index()) {
+  case 0:
+    return "dense";
+  case 1:
+    return "topk";
+  case 2:
+    return "pkm";
+  case 3:
+    return "moe";
+  default:
+    return "mowe";
+  }
 }
