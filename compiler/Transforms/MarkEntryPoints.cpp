@@ -22,9 +22,27 @@ struct MarkEntryPointsPass
     : mlir::sieve::impl::MarkEntryPointsBase<MarkEntryPointsPass> {
   void runOnOperation() override {
     UnitAttr unit = UnitAttr::get(&getContext());
-    for (auto func : getOperation().getOps<func::FuncOp>())
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isPublic() && !func.isExternal())
         func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        func.setArgAttrs(i, withoutSignatureAttrs(func.getArgAttrDict(i)));
+      for (unsigned i = 0; i < func.getNumResults(); ++i)
+        func.setResultAttrs(i,
+                            withoutSignatureAttrs(func.getResultAttrDict(i)));
+    }
+  }
+
+  /// `attrs` without the `sieve.` ones: they described the signature for the
+  /// manifest, and the LLVM translation would warn about them.
+  static SmallVector<NamedAttribute>
+  withoutSignatureAttrs(DictionaryAttr attrs) {
+    SmallVector<NamedAttribute> kept;
+    for (NamedAttribute attr :
+         attrs ? attrs.getValue() : ArrayRef<NamedAttribute>())
+      if (!attr.getName().strref().starts_with("sieve."))
+        kept.push_back(attr);
+    return kept;
   }
 };
 

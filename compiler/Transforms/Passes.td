@@ -25,7 +25,10 @@ def MarkEntryPoints : Pass<"sieve-mark-entry-points", "::mlir::ModuleOp"> {
     Adds `llvm.emit_c_interface` to every public func.func, so that the LLVM
     lowering emits `_mlir_ciface_<name>`, which takes each memref as a
     pointer to its descriptor: the ABI the runtime calls bundles with.
-    Private functions (outlined helpers) are left alone.
+    Private functions (outlined helpers) are left alone. The `sieve.*`
+    argument and result attributes (`sieve.name`, `sieve.tokens_multiple`),
+    which described the signature for the manifest, are dropped: LLVM has no
+    meaning for them.
   }];
 }
 

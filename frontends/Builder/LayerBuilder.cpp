@@ -124,9 +124,11 @@ Operation *LayerBuilder::buildLayer(const LayerConfig &config, Value x,
       b.getNamedAttr("num_experts", b.getI64IntegerAttr(moe.numExperts)),
       b.getNamedAttr("expert_size", b.getI64IntegerAttr(moe.expertSize)),
       b.getNamedAttr("k", b.getI64IntegerAttr(moe.k)),
-      b.getNamedAttr("selection_activation", SelectionActivationAttr::get(
-                                                 ctx, toMlir(moe.selectionActivation))),
-      b.getNamedAttr("selection", ExpertSelectionAttr::get(ctx, toMlir(moe.selection))),
+      b.getNamedAttr(
+          "selection_activation",
+          SelectionActivationAttr::get(ctx, toMlir(moe.selectionActivation))),
+      b.getNamedAttr("selection",
+                     ExpertSelectionAttr::get(ctx, toMlir(moe.selection))),
       b.getNamedAttr("expert_dropout", b.getF64FloatAttr(moe.expertDropout)),
       b.getNamedAttr("regularizer",
                      RegularizerAttr::get(ctx, toMlir(moe.regularizer)))};
@@ -181,8 +183,20 @@ FailureOr<func::FuncOp> LayerBuilder::buildFunction(ModuleOp module,
 
   Operation *layer = buildLayer(config, x, weights, routingIds, seed, train);
   func::ReturnOp::create(b, loc, layer->getResults());
+  // Names for the manifest, which the runtime's callers bind by.
+  auto text = [&](StringRef s) { return b.getStringAttr(s); };
+  func.setArgAttr(0, "sieve.name", text("x"));
+  if (mowe)
+    func.setArgAttr(1, "sieve.name", text("routing_ids"));
+  for (auto [index, weightName] : llvm::enumerate(weightNames(config)))
+    func.setArgAttr(firstWeight + index, "sieve.name", text(weightName));
+  if (seeded)
+    func.setArgAttr(argTypes.size() - 1, "sieve.name", text("seed"));
   func.setFunctionType(
       b.getFunctionType(argTypes, TypeRange(layer->getResultTypes())));
+  func.setResultAttr(0, "sieve.name", text("y"));
+  if (layer->getNumResults() > 1)
+    func.setResultAttr(1, "sieve.name", text("aux_loss"));
   if (failed(mlir::verify(func))) {
     func.erase();
     return failure();

@@ -19,15 +19,16 @@
 namespace mlir::sieve {
 
 // The plain layer descriptions, by their short names.
+using ::sieve::model::countParameters;
 using ::sieve::model::DenseFfnConfig;
 using ::sieve::model::LayerConfig;
+using ::sieve::model::modelWidth;
 using ::sieve::model::MoeFfnConfig;
 using ::sieve::model::MoweBucketConfig;
 using ::sieve::model::MoweFfnConfig;
 using ::sieve::model::PkmFfnConfig;
 using ::sieve::model::TopKFfnConfig;
-using ::sieve::model::countParameters;
-using ::sieve::model::modelWidth;
+using ::sieve::model::weightNames;
 using ::sieve::model::weightShapes;
 
 class LayerBuilder {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -80,11 +81,20 @@ using LayerConfig = std::variant<DenseFfnConfig, TopKFfnConfig, PkmFfnConfig,
 /// The shapes of the layer's weights, in the op's operand order.
 std::vector<std::vector<int64_t>> weightShapes(const LayerConfig &config);
 
+/// The names of the layer's weights, in operand order: w1, w2 (dense,
+/// top-K); keys_a, keys_b, values (PKM); w1, w2, w3 (MoE, w3 the router);
+/// w1_b<i>, w2_b<i> per bucket (MoWE).
+std::vector<std::string> weightNames(const LayerConfig &config);
+
 /// The number of trainable parameters of the layer.
 int64_t countParameters(const LayerConfig &config);
 
 /// d_model of the layer.
 int64_t modelWidth(const LayerConfig &config);
+
+/// Every parameter of the layer in one line ("moe N_E=16 G=128 K=4 ..."):
+/// two configs are the same layer exactly when their summaries are equal.
+std::string summary(const LayerConfig &config);
 
 /// "dense", "topk", "pkm", "moe" or "mowe".
 const char *kindName(const LayerConfig &config);

@@ -2,7 +2,8 @@
 """Checks that every diagnostic message Sieve can emit is exercised by a test.
 
 Each statement of the project's C++ that streams into a diagnostic
-(emitOpError, emitError, or the message stream of the verifier helpers)
+(emitOpError, emitError, the message stream of the verifier helpers, or
+an error(...) call of the model-description reader)
 contributes its string literals; adjacent literals are joined as C++ joins
 them. Every literal with words in it must occur:
 
@@ -22,7 +23,7 @@ import re
 import sys
 
 LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
-DIAGNOSTIC = re.compile(r"emitOpError|emitError|\bos\s*<<|diag\s*<<")
+DIAGNOSTIC = re.compile(r"emitOpError|emitError|\bos\s*<<|diag\s*<<|\berror\(")
 EXPECTED = re.compile(r"expected-(?:error|note|warning)[^{]*\{\{(.*?)\}\}")
 CHECK_LINE = re.compile(r"(?://|^)\s*[A-Z][A-Z0-9-]*(?:-NEXT|-SAME|-DAG|-LABEL)?:\s*(.*)$")
 
@@ -87,7 +88,7 @@ def corpora(test_root):
             if match:
                 checks.append(match.group(1))
         if path.suffix == ".cpp":
-            checks.extend(m for m in LITERAL.findall(text))
+            checks.extend(literals(text))
     return "\n".join(expected), "\n".join(expected + checks)
 
 

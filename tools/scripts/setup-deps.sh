@@ -13,6 +13,7 @@ packages=(
   libfmt-dev libgtest-dev                # fmt, GoogleTest
   libomp-22-dev                          # OpenMP runtime the host kernels use
   nlohmann-json3-dev                     # the runtime's manifest reader
+  libyaml-cpp-dev                        # the model-description reader
 )
 
 missing=()

@@ -21,10 +21,11 @@ using namespace mlir::sieve::driver;
 namespace cl = llvm::cl;
 
 cl::SubCommand mlir::sieve::driver::compileCommand(
-    "compile", "Compile a module of sieve layers into a kernel bundle");
+    "compile", "Compile a model description's feed-forward kernels (or a "
+               "module of sieve layers) into a kernel bundle");
 
 static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
-                                         cl::desc("<input.mlir>"),
+                                         cl::desc("<model.yaml | input.mlir>"),
                                          cl::sub(compileCommand));
 static cl::opt<std::string> outputDir("o", cl::Required,
                                       cl::desc("Bundle output directory"),

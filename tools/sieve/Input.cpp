@@ -1,6 +1,14 @@
 //===- Input.cpp - read the driver's input file into a module -------------===//
+//
+// A `.yaml`/`.yml` input is a model description: it is read by the
+// model-description frontend and built into the module of its kernels.
+// Anything else is parsed as MLIR.
+//
+//===----------------------------------------------------------------------===//
 
 #include "tools/sieve/Input.h"
+
+#include "frontends/Builder/ModelBuilder.h"
 
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -9,16 +17,34 @@
 
 using namespace mlir;
 
-OwningOpRef<ModuleOp> sieve::driver::readInput(MLIRContext &context,
-                                               llvm::SourceMgr &sourceMgr,
-                                               StringRef path,
-                                               StringRef command) {
+bool mlir::sieve::driver::isModelDescription(StringRef path) {
+  return path.ends_with(".yaml") || path.ends_with(".yml");
+}
+
+static OwningOpRef<ModuleOp> readModelDescription(MLIRContext &context,
+                                                  StringRef path) {
+  ::sieve::model::ReadResult result =
+      ::sieve::model::readModelDescription(path.str());
+  if (!result.description) {
+    for (const ::sieve::model::Diagnostic &error : result.errors)
+      fmt::print(stderr, "{}\n", error.str());
+    return nullptr;
+  }
+  return mlir::sieve::buildModelModule(context, *result.description);
+}
+
+OwningOpRef<ModuleOp> mlir::sieve::driver::readInput(MLIRContext &context,
+                                                     llvm::SourceMgr &sourceMgr,
+                                                     StringRef path,
+                                                     StringRef command) {
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) {
     fmt::print(stderr, "{}: error: {}\n", command.str(), error);
     return nullptr;
   }
+  if (isModelDescription(path))
+    return readModelDescription(context, path);
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }

@@ -11,9 +11,15 @@
 
 namespace mlir::sieve::driver {
 
-/// Parses and verifies `path` (a .mlir module) in `context`. Diagnostics go
-/// through a handler bound to `sourceMgr`, which must outlive the module's
-/// use. On a missing file, prints "<command>: error: ..." and returns null.
+/// Whether `path` names a model description (.yaml or .yml).
+bool isModelDescription(StringRef path);
+
+/// Reads `path` into a verified module in `context`: a model description is
+/// built into its kernels' module (its errors printed as
+/// "file:line:column: error: ..."), anything else parsed as MLIR, with
+/// diagnostics through a handler bound to `sourceMgr`, which must outlive
+/// the module's use. On a missing file, prints "<command>: error: ..." and
+/// returns null.
 OwningOpRef<ModuleOp> readInput(MLIRContext &context,
                                 llvm::SourceMgr &sourceMgr, StringRef path,
                                 StringRef command);

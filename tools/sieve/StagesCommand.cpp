@@ -32,7 +32,7 @@ cl::SubCommand mlir::sieve::driver::stagesCommand(
               "what each stage produced");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
-                                      cl::desc("<input.mlir>"),
+                                      cl::desc("<model.yaml | input.mlir>"),
                                       cl::sub(stagesCommand));
 static cl::opt<std::string>
     stopAfter("stop-after", cl::desc("Stop after the stage of this name"),
