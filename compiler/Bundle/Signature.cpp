@@ -2,6 +2,8 @@
 
 #include "compiler/Bundle/Signature.h"
 
+#include "dialects/Sieve/Transforms/SignatureAttrs.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -36,65 +38,12 @@ FailureOr<std::string> dtypeOf(Type type) {
   return failure();
 }
 
-std::string nameOf(func::FuncOp func, bool result, unsigned index) {
-  DictionaryAttr attrs =
-      result ? func.getResultAttrDict(index) : func.getArgAttrDict(index);
-  if (attrs)
-    if (auto name = attrs.getAs<StringAttr>(kNameAttr))
-      return name.str();
-  return (result ? "result" : "arg") + std::to_string(index);
-}
-
-/// The token multiple of argument `index`'s dynamic dimension.
-int64_t tokensMultipleOf(func::FuncOp func, unsigned index) {
-  if (DictionaryAttr attrs = func.getArgAttrDict(index))
-    if (auto multiple = attrs.getAs<IntegerAttr>(kTokensMultipleAttr))
-      return multiple.getInt();
-  return 1;
-}
-
-/// The size of result dimension (value, dim) as a multiple of the token
-/// count, traced back to the function's arguments.
+/// The size of result dimension (value, dim) in the manifest's terms.
 FailureOr<SymbolicDim> resultDim(func::FuncOp func, Value value, int64_t dim) {
-  AffineMap map;
-  ValueDimList operands;
-  auto stopAtArguments = [&](Value v, std::optional<int64_t>,
-                             ValueBoundsConstraintSet &) {
-    auto arg = dyn_cast<BlockArgument>(v);
-    return arg && arg.getOwner() == &func.getBody().front();
-  };
-  if (failed(ValueBoundsConstraintSet::computeBound(
-          map, operands, presburger::BoundType::EQ, {value, dim},
-          stopAtArguments)) ||
-      map.getNumResults() != 1)
+  FailureOr<TokenDim> traced = traceTokenDim(func, value, dim);
+  if (failed(traced))
     return failure();
-  AffineExpr expr = map.getResult(0);
-  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
-    return SymbolicDim{constant.getValue(), 0};
-
-  // c * (an argument's dynamic dimension), the argument being t * tokens.
-  int64_t factor = 1;
-  if (auto mul = dyn_cast<AffineBinaryOpExpr>(expr);
-      mul && mul.getKind() == AffineExprKind::Mul) {
-    auto constant = dyn_cast<AffineConstantExpr>(mul.getRHS());
-    if (!constant)
-      return failure();
-    factor = constant.getValue();
-    expr = mul.getLHS();
-  }
-  unsigned position;
-  if (auto d = dyn_cast<AffineDimExpr>(expr))
-    position = d.getPosition();
-  else if (auto s = dyn_cast<AffineSymbolExpr>(expr))
-    position = map.getNumDims() + s.getPosition();
-  else
-    return failure();
-  if (position >= operands.size())
-    return failure();
-  auto arg = dyn_cast<BlockArgument>(operands[position].first);
-  if (!arg || !operands[position].second)
-    return failure();
-  return SymbolicDim{0, factor * tokensMultipleOf(func, arg.getArgNumber())};
+  return SymbolicDim{traced->constant, traced->tokens};
 }
 
 FailureOr<EntryPoint> describe(func::FuncOp func) {
@@ -104,7 +53,7 @@ FailureOr<EntryPoint> describe(func::FuncOp func) {
 
   for (auto [index, type] : llvm::enumerate(func.getArgumentTypes())) {
     BundleArgument arg;
-    arg.name = nameOf(func, /*result=*/false, index);
+    arg.name = signatureName(func, /*result=*/false, index);
     auto tensor = dyn_cast<RankedTensorType>(type);
     FailureOr<std::string> dtype =
         dtypeOf(tensor ? tensor.getElementType() : type);
@@ -123,9 +72,10 @@ FailureOr<EntryPoint> describe(func::FuncOp func) {
                << " dynamic dimensions; only the token dimension may be "
                   "dynamic";
       for (int64_t size : tensor.getShape())
-        arg.shape.push_back(ShapedType::isDynamic(size)
-                                ? SymbolicDim{0, tokensMultipleOf(func, index)}
-                                : SymbolicDim{size, 0});
+        arg.shape.push_back(
+            ShapedType::isDynamic(size)
+                ? SymbolicDim{0, argumentTokensMultiple(func, index)}
+                : SymbolicDim{size, 0});
     }
     entry.arguments.push_back(std::move(arg));
   }
@@ -133,7 +83,7 @@ FailureOr<EntryPoint> describe(func::FuncOp func) {
   auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (auto [index, value] : llvm::enumerate(returnOp.getOperands())) {
     BundleArgument out;
-    out.name = nameOf(func, /*result=*/true, index);
+    out.name = signatureName(func, /*result=*/true, index);
     out.kind = ArgumentKind::Output;
     auto tensor = dyn_cast<RankedTensorType>(value.getType());
     FailureOr<std::string> dtype = tensor ? dtypeOf(tensor.getElementType())

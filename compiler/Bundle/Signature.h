@@ -47,12 +47,6 @@ struct EntryPoint {
   std::vector<BundleArgument> arguments;
 };
 
-/// The argument attribute naming an argument or result in the manifest.
-constexpr const char *kNameAttr = "sieve.name";
-/// The argument attribute giving the token multiple of an argument's dynamic
-/// dimension (default 1).
-constexpr const char *kTokensMultipleAttr = "sieve.tokens_multiple";
-
 /// Describes every public function of `module`, which must be at the tensor
 /// level (the "primitives" stage). Result sizes are traced back to argument
 /// sizes by value-bounds analysis. Emits an error naming the function and

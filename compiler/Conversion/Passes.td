@@ -15,7 +15,9 @@ def ConvertSieveToSCF : Pass<"sieve-convert-to-scf"> {
     (tokens for routing, top-K and gather-sum; output columns for CVMM;
     (expert, row) for the CVMM weight gradient), so that
     `convert-scf-to-openmp` spreads them over the cores. Arithmetic on f16
-    and bf16 operands is done in f32.
+    and bf16 operands is done in f32. `memref.copy` becomes parallel loops
+    too, so that no copy calls MLIR's C runner library, which bundles do not
+    link.
 
     Primitives still on tensors are left alone; the pass fails if one
     remains, naming it.

@@ -6,6 +6,7 @@
 #include "compiler/Target/Host/HostTarget.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Sieve/IR/SieveDialect.h"
+#include "dialects/Sieve/Transforms/Adjoint/AdjointOpInterfaceImpl.h"
 #include "dialects/Sieve/Transforms/BufferizableOpInterfaceImpl.h"
 #include "dialects/Sieve/Transforms/Passes.h"
 #include "dialects/Sieve/Transforms/ValueBoundsOpInterfaceImpl.h"
@@ -26,8 +27,8 @@ ArrayRef<Stage> mlir::sieve::getStages() {
       {"primitives",
        "layer ops decomposed into sieve primitives and linalg/tensor/arith/"
        "math",
-       "sieve-decompose,resolve-ranked-shaped-type-result-dims,"
-       "canonicalize,cse"},
+       "sieve-decompose,sieve-generate-backward,"
+       "resolve-ranked-shaped-type-result-dims,canonicalize,cse"},
       {"buffers",
        "on memrefs: one-shot bufferization, results as caller-provided "
        "output buffers, temporaries freed",
@@ -63,6 +64,7 @@ void mlir::sieve::registerSieveDialects(DialectRegistry &registry) {
   registry.insert<SieveDialect>();
   registerBufferizableOpInterfaceExternalModels(registry);
   registerValueBoundsOpInterfaceExternalModels(registry);
+  registerAdjointInterfaceExternalModels(registry);
   registerHostTranslations(registry);
 }
 

@@ -11,17 +11,6 @@ using namespace mlir;
 using namespace mlir::sieve;
 namespace model = ::sieve::model;
 
-namespace {
-/// Whether training changes what the block computes (expert dropout,
-/// regularisers, Sinkhorn balancing): then it gets a training kernel too.
-bool trainingDiffers(const LayerConfig &config) {
-  const auto *moe = std::get_if<MoeFfnConfig>(&config);
-  return moe && (moe->expertDropout > 0 ||
-                 moe->regularizer != model::Regularizer::None ||
-                 moe->selection == model::ExpertSelection::Sinkhorn);
-}
-} // namespace
-
 std::string mlir::sieve::ffnKernelPrefix(size_t index,
                                          const LayerConfig &config) {
   return "ffn" + std::to_string(index) + "_" + model::kindName(config);
@@ -45,10 +34,7 @@ mlir::sieve::buildModelModule(MLIRContext &context,
                                        block.block.position.column);
     LayerBuilder layers(b, loc, b.getF32Type());
     std::string prefix = ffnKernelPrefix(index, config);
-    SmallVector<bool> modes = {false};
-    if (trainingDiffers(config))
-      modes.push_back(true);
-    for (bool train : modes) {
+    for (bool train : {false, true}) {
       std::string name = prefix + (train ? "_forward_train" : "_forward");
       FailureOr<func::FuncOp> func =
           layers.buildFunction(*module, name, config, train);
@@ -56,6 +42,10 @@ mlir::sieve::buildModelModule(MLIRContext &context,
         return nullptr;
       (*func)->setAttr("sieve.layers", b.getDenseI64ArrayAttr(block.layers));
       (*func)->setAttr("sieve.ffn", b.getStringAttr(model::summary(config)));
+      // sieve-generate-backward derives the backward kernel from it.
+      if (train)
+        (*func)->setAttr("sieve.backward",
+                         b.getStringAttr(prefix + "_backward"));
     }
   }
   if (failed(mlir::verify(*module)))

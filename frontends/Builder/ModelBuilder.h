@@ -5,7 +5,9 @@
 // module holds, for each distinct block configuration, its kernels:
 //
 //   @ffn<i>_<kind>_forward        inference (no expert dropout)
-//   @ffn<i>_<kind>_forward_train  training, where it differs (σ-MoE family)
+//   @ffn<i>_<kind>_forward_train  training: also returns the values the
+//                                 backward pass needs
+//   @ffn<i>_<kind>_backward       derived by sieve-generate-backward
 //
 // Each function carries `sieve.layers` (the layers using it) and `sieve.ffn`
 // (the block's summary); ops are located at the block in the YAML file, so

@@ -10,6 +10,7 @@
 
 #include "compiler/Conversion/SieveToSCF/BufferPattern.h"
 #include "compiler/Conversion/SieveToSCF/Lowerings.h"
+#include "compiler/Conversion/SieveToSCF/PairRows.h"
 
 #include "dialects/Sieve/IR/SieveOps.h"
 
@@ -17,30 +18,6 @@ using namespace mlir;
 using namespace mlir::sieve;
 
 namespace {
-
-/// The addressing shared by cvmm and cvmm_weight_grad for sorted position j.
-struct PairRow {
-  Value token, slot;
-  /// Row of an operand addressed in `order`.
-  Value rowIn(RowOrder order, Value j) const {
-    return order == RowOrder::Token ? token : j;
-  }
-};
-
-PairRow pairAt(LoopBuilder &b, Value sortedPairs, Value j, Value k) {
-  Value p = b.loadIndex(sortedPairs, {j});
-  return {b.divu(p, k), b.remu(p, k)};
-}
-
-/// Runs `body(b, e, j)` for every routed sorted position j of every expert e.
-void forEachRoutedRow(LoopBuilder &lb, Value offsets, Value numExperts,
-                      function_ref<void(LoopBuilder &, Value, Value)> body) {
-  lb.forEach(lb.index(0), numExperts, [&](LoopBuilder &eb, Value e) {
-    Value begin = eb.loadIndex(offsets, {e});
-    Value end = eb.loadIndex(offsets, {eb.add(e, eb.index(1))});
-    eb.forEach(begin, end, [&](LoopBuilder &jb, Value j) { body(jb, e, j); });
-  });
-}
 
 struct LowerCvmm : BufferPattern<CvmmOp> {
   using BufferPattern::BufferPattern;

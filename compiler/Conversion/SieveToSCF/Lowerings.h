@@ -13,8 +13,14 @@ void populateLowerRoutingPatterns(RewritePatternSet &patterns);
 void populateLowerCvmmPatterns(RewritePatternSet &patterns);
 /// topk, product_key_topk, gather_sum.
 void populateLowerTopKPatterns(RewritePatternSet &patterns);
-/// entropy_reg, switch_reg.
+/// entropy_reg, switch_reg and their adjoints.
 void populateLowerRegularizerPatterns(RewritePatternSet &patterns);
+/// select_grad, product_key_grad, gather_dot, scatter_sum, pair_dot,
+/// scale_rows.
+void populateLowerAdjointPatterns(RewritePatternSet &patterns);
+
+/// memref.copy, so that no copy needs MLIR's C runner library.
+void populateLowerCopyPatterns(RewritePatternSet &patterns);
 
 /// All of the above.
 void populateSieveToSCFPatterns(RewritePatternSet &patterns);

@@ -24,6 +24,8 @@ void mlir::sieve::populateSieveToSCFPatterns(RewritePatternSet &patterns) {
   populateLowerCvmmPatterns(patterns);
   populateLowerTopKPatterns(patterns);
   populateLowerRegularizerPatterns(patterns);
+  populateLowerAdjointPatterns(patterns);
+  populateLowerCopyPatterns(patterns);
 }
 
 namespace {

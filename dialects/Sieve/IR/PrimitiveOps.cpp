@@ -1,5 +1,6 @@
 //===- PrimitiveOps.cpp - verifiers of the routed primitives --------------===//
 
+#include "dialects/Sieve/IR/GroupingVerifier.h"
 #include "dialects/Sieve/IR/SieveOps.h"
 #include "dialects/Sieve/IR/VerifyUtils.h"
 
@@ -8,66 +9,6 @@ using namespace mlir::sieve;
 using namespace mlir::sieve::verify;
 
 static constexpr int64_t kDyn = ShapedType::kDynamic;
-
-/// `numerator / k` when both are known, else kDynamic.
-static int64_t divDims(int64_t numerator, int64_t k) {
-  return ShapedType::isDynamic(numerator) ? kDyn : numerator / k;
-}
-
-/// Expected rows of a CVMM operand: one per token or one per sorted pair.
-static Dim rowsOf(RowOrder order, int64_t tokens, int64_t pairs) {
-  return order == RowOrder::Token ? Dim{tokens, "tokens"}
-                                  : Dim{pairs, "tokens * k"};
-}
-
-namespace {
-/// The routing dimensions shared by cvmm and cvmm_weight_grad.
-struct Grouping {
-  int64_t experts, pairs, tokens;
-};
-} // namespace
-
-/// Derives and checks the routing operands of a CVMM-like op: `sorted_pairs`
-/// (tokens * k), `offsets` (num_experts + 1) and `scale` (tokens x k).
-/// `rowsAndOrders` are the row-addressed operands whose row count fixes
-/// the number of pairs or tokens when sorted_pairs is dynamic.
-static FailureOr<Grouping>
-verifyGrouping(Operation *op, int64_t k, int64_t expertsHint, Value pairs,
-               Value offsets, Value scale,
-               ArrayRef<std::pair<Value, RowOrder>> rowsAndOrders) {
-  if (failed(checkPositive(op, "k", k)))
-    return failure();
-  // The pairs (the dispatch's output) fix the sizes when known; otherwise
-  // the sorted operands, then the token operands and the scale.
-  int64_t numPairs = dimOf(pairs, 0);
-  int64_t tokens = dimOf(scale, 0);
-  for (auto [value, order] : rowsAndOrders) {
-    int64_t rows = dimOf(value, 0);
-    if (order == RowOrder::Sorted)
-      numPairs = firstStatic({numPairs, rows});
-    else
-      tokens = firstStatic({tokens, rows});
-  }
-  if (!ShapedType::isDynamic(numPairs) && numPairs % k != 0)
-    return op->emitOpError() << "sorted_pairs has " << numPairs
-                             << " entries, not a multiple of k (" << k << ")";
-  tokens = firstStatic({divDims(numPairs, k), tokens});
-  numPairs = firstStatic({numPairs, mulDims(tokens, k)});
-  int64_t offsetsSize = dimOf(offsets, 0);
-  int64_t experts = firstStatic({expertsHint, ShapedType::isDynamic(offsetsSize)
-                                                  ? kDyn
-                                                  : offsetsSize - 1});
-  if (failed(
-          checkShape(op, "sorted_pairs", pairs, {{numPairs, "tokens * k"}})) ||
-      failed(checkShape(op, "offsets", offsets,
-                        {{ShapedType::isDynamic(experts) ? kDyn : experts + 1,
-                          "num_experts + 1"}})))
-    return failure();
-  if (scale &&
-      failed(checkShape(op, "scale", scale, {{tokens, "tokens"}, {k, "k"}})))
-    return failure();
-  return Grouping{experts, numPairs, tokens};
-}
 
 //===----------------------------------------------------------------------===//
 // cvmm / cvmm_weight_grad

@@ -18,6 +18,11 @@
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Sieve/IR/SieveAttrs.h.inc"
 
+namespace mlir::sieve {
+/// The gradients of a reverse sweep (dialects/Sieve/Transforms/Adjoint).
+class AdjointState;
+} // namespace mlir::sieve
+
 #include "dialects/Sieve/IR/SieveInterfaces.h.inc"
 
 #pragma GCC diagnostic pop

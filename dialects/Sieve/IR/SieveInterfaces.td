@@ -23,4 +23,27 @@ def Sieve_LayerOpInterface : OpInterface<"LayerOpInterface"> {
   ];
 }
 
+def Sieve_AdjointOpInterface : OpInterface<"AdjointOpInterface"> {
+  let cppNamespace = "::mlir::sieve";
+  let description = [{
+    An op that knows its adjoint (its reverse-mode derivative), so that
+    `sieve-generate-backward` can derive the backward pass of any function
+    built from such ops. Sieve attaches it to its primitives and, as external
+    models, to the upstream ops the layers decompose into (linalg.matmul,
+    elementwise linalg.generic, linalg.softmax, tensor reshapes and slices).
+
+    `buildAdjoint` is called once, in reverse program order, when at least
+    one result of the op has a gradient. It reads the results' gradients
+    from the state and accumulates the gradients of its active operands
+    into it, building ops at the builder's insertion point. It fails, with a
+    diagnostic on the op, for a configuration it cannot differentiate.
+  }];
+  let methods = [
+    InterfaceMethod<"Builds the adjoint of this op into `state`.",
+      "::llvm::LogicalResult", "buildAdjoint",
+      (ins "::mlir::OpBuilder &":$builder,
+           "::mlir::sieve::AdjointState &":$state)>,
+  ];
+}
+
 #endif // SIEVE_INTERFACES_TD

@@ -23,11 +23,14 @@ namespace mlir::sieve {
 /// A list of op classes, to attach one interface model to each.
 template <typename... OpTys> struct OpList {};
 
-/// Every primitive (destination-passing-style) op of the dialect.
+/// Every primitive (destination-passing-style) op of the dialect, forward
+/// and backward.
 using PrimitiveOps =
     OpList<SelectExpertsOp, SinkhornOp, DispatchOp, CvmmOp, CvmmWeightGradOp,
            TopKOp, ProductKeyTopKOp, GatherSumOp, EntropyRegOp, SwitchRegOp,
-           WordRouteOp, BernoulliMaskOp>;
+           WordRouteOp, BernoulliMaskOp, SelectGradOp, ProductKeyGradOp,
+           GatherDotOp, ScatterSumOp, PairDotOp, ScaleRowsOp, EntropyRegGradOp,
+           SwitchRegGradOp>;
 
 /// Attaches Model<Op> to every op of `ops`.
 template <template <typename> class Model, typename... OpTys>

@@ -5,5 +5,6 @@
 
 include "dialects/Sieve/IR/SieveLayerOps.td"
 include "dialects/Sieve/IR/SievePrimitiveOps.td"
+include "dialects/Sieve/IR/SieveAdjointOps.td"
 
 #endif // SIEVE_OPS_TD

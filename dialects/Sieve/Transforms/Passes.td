@@ -39,4 +39,38 @@ def SieveDecompose : Pass<"sieve-decompose"> {
   ];
 }
 
+def SieveGenerateBackward
+    : Pass<"sieve-generate-backward", "::mlir::ModuleOp"> {
+  let summary = "Derive backward functions by reverse-mode differentiation";
+  let description = [{
+    For every `func.func` with a `sieve.backward = "<name>"` attribute (a
+    training forward function on tensors, after `sieve-decompose`), derives
+    the backward function `<name>` from the adjoints its ops know
+    (`AdjointOpInterface`: the sieve primitives, linalg.matmul, elementwise
+    linalg.generic, linalg.softmax, tensor slices and reshapes), so that no
+    layer's backward pass is written by hand.
+
+    The backward function takes the forward function's tensor arguments,
+    the intermediates it needs (`saved<i>`), and one gradient per
+    floating-point result of the forward function (`d<result name>`), and
+    returns the gradient of every floating-point tensor argument
+    (`d<argument name>`), zeros where none flows. The forward function
+    additionally returns the saved intermediates, so the backward pass
+    recomputes nothing but cheap values (constants, sizes, empty and filled
+    tensors, reshapes); saved values with a token-dependent size carry
+    `sieve.tokens_multiple`.
+
+    Routing decisions (top-K indices, dispatch, dropout masks, Sinkhorn
+    ranking) carry no gradient: derivatives flow through the gates, the
+    selected scores and the regularisers. The pass fails, naming the op, on
+    an op without an adjoint through which a gradient would flow.
+
+    Example: `sieve-opt --sieve-decompose --sieve-generate-backward`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::func::FuncDialect"
+  ];
+}
+
 #endif // SIEVE_TRANSFORMS_PASSES_TD
