@@ -28,4 +28,33 @@ def ConvertSieveToSCF : Pass<"sieve-convert-to-scf"> {
   ];
 }
 
+def ConvertGemmsToVector : Pass<"sieve-convert-gemms-to-vector"> {
+  let summary = "Lower CVMM, its weight gradient and matmuls to tiled vector GEMMs";
+  let description = [{
+    The host's fast path for the compute-heavy ops, on f32 buffers: each
+    becomes GotoBLAS-style blocked loops around a 6 x 16 register tile of
+    `vector.fma` on `vector<8xf32>` (12 accumulators, AVX2), with the
+    reduction blocked so a B panel stays in L1.
+
+    - `sieve.cvmm`: one GEMM per expert on the rows dispatch sorted to it
+      (App. B.1), never a per-token vector-matrix loop; gathered input rows
+      are read through the sorted pairs, not copied. Sorted outputs are
+      split into row chunks across threads, token outputs (several pairs add
+      into one token row) into column chunks. A transposed weight is
+      transposed into a scratch buffer first.
+    - `sieve.cvmm_weight_grad`: per (expert, chunk of weight rows), a GEMM
+      reducing over the expert's rows.
+    - `linalg.matmul` with default maps, a transposed A or a transposed B
+      (the backward pass's products), split by chunks of output rows.
+
+    Ops with other element types or maps are left for `sieve-convert-to-scf`
+    and `convert-linalg-to-parallel-loops`. The parallel loops are
+    `scf.parallel`, for `convert-scf-to-openmp`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // SIEVE_COMPILER_CONVERSION_PASSES_TD

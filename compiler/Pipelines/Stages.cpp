@@ -38,10 +38,10 @@ ArrayRef<Stage> mlir::sieve::getStages() {
        "buffer-results-to-out-params{hoist-dynamic-allocs hoist-static-allocs "
        "modify-public-functions},buffer-deallocation-pipeline,canonicalize"},
       {"loops",
-       "primitives and linalg ops as loops, independent iterations as "
-       "scf.parallel",
-       "sieve-convert-to-scf,convert-linalg-to-parallel-loops,canonicalize,"
-       "cse"},
+       "GEMMs as register-tiled vector loops, other primitives and linalg "
+       "ops as loops, independent iterations as scf.parallel",
+       "sieve-convert-gemms-to-vector,sieve-convert-to-scf,"
+       "convert-linalg-to-parallel-loops,canonicalize,cse"},
       {"llvm",
        "the LLVM dialect with OpenMP regions, a C interface per entry point",
        "sieve-mark-entry-points,convert-scf-to-openmp,expand-strided-metadata,"

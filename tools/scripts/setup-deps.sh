@@ -15,6 +15,7 @@ packages=(
   nlohmann-json3-dev                     # the runtime's manifest reader
   libyaml-cpp-dev                        # the model-description reader
   python3-torch                          # PyTorch cross-checks (Debian's python3)
+  libopenblas-dev                        # the benchmarks' baseline
 )
 
 missing=()
