@@ -35,6 +35,10 @@ std::string mlir::sieve::renderManifest(const BundleManifest &manifest) {
     json.attribute("library_sha256", manifest.librarySha256);
     json.attribute("cache_key", manifest.cacheKey);
     json.attribute("source", manifest.source);
+    json.attributeObject("tunables", [&] {
+      for (const auto &[name, value] : manifest.tunables)
+        json.attribute(name, value);
+    });
     json.attributeArray("functions", [&] {
       for (const EntryPoint &entry : manifest.entryPoints) {
         json.object([&] {

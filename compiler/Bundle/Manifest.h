@@ -3,7 +3,8 @@
 // A bundle is a directory with the compiled kernels (a shared library for
 // the host) and manifest.json, which tells the runtime everything it needs
 // without MLIR: the format version, the target, the library and its
-// SHA-256, and every entry point's symbol and arguments.
+// SHA-256, every entry point's symbol and arguments, and the tunables the
+// kernels were generated with.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +32,8 @@ struct BundleManifest {
   std::string cacheKey;      // hex
   std::string source;        // the compiled file, for people
   std::vector<EntryPoint> entryPoints;
+  /// The values the kernels were generated with (tile and block sizes).
+  std::vector<std::pair<std::string, int64_t>> tunables;
 };
 
 /// The manifest as JSON text.

@@ -55,6 +55,17 @@ def ConvertGemmsToVector : Pass<"sieve-convert-gemms-to-vector"> {
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
+  let options = [
+    Option<"kBlock", "k-block", "int64_t", "256",
+           "Reduction steps per packed block">,
+    Option<"mBlock", "m-block", "int64_t", "96",
+           "Rows per packed A block">,
+    Option<"rowChunk", "row-chunk", "int64_t", "96",
+           "Sorted rows (CVMM) or output rows (matmul) per parallel task">,
+    Option<"columnChunk", "column-chunk", "int64_t", "128",
+           "Output columns per parallel task of a token-row CVMM (a "
+           "multiple of 16)">
+  ];
 }
 
 #endif // SIEVE_COMPILER_CONVERSION_PASSES_TD

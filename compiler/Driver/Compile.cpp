@@ -4,6 +4,7 @@
 
 #include "compiler/Bundle/Manifest.h"
 #include "compiler/Cache/KernelCache.h"
+#include "compiler/Conversion/SieveToVector/GemmTunables.h"
 #include "compiler/Pipelines/Stages.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -77,9 +78,9 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
   // untested-diagnostic: the library was just written by the linker.
   if (!librarySum)
     return module.emitError() << "cannot read back " << library;
-  BundleManifest manifest{"host",      target.describe(), kHostLibraryFile,
-                          *librarySum, key.str(),         options.source,
-                          entryPoints};
+  BundleManifest manifest{
+      "host",    target.describe(), kHostLibraryFile, *librarySum,
+      key.str(), options.source,    entryPoints,      GemmTunables().list()};
   std::error_code ec;
   llvm::raw_fd_ostream out(manifestPath, ec);
   if (!ec)

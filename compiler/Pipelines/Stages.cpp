@@ -3,6 +3,7 @@
 #include "compiler/Pipelines/Stages.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Conversion/SieveToVector/GemmTunables.h"
 #include "compiler/Target/Host/HostTarget.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Sieve/IR/SieveDialect.h"
@@ -40,8 +41,9 @@ ArrayRef<Stage> mlir::sieve::getStages() {
       {"loops",
        "GEMMs as register-tiled vector loops, other primitives and linalg "
        "ops as loops, independent iterations as scf.parallel",
-       "sieve-convert-gemms-to-vector,sieve-convert-to-scf,"
-       "convert-linalg-to-parallel-loops,canonicalize,cse"},
+       "sieve-convert-gemms-to-vector{" + GemmTunables().passOptions() +
+           "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
+           "canonicalize,cse"},
       {"llvm",
        "the LLVM dialect with OpenMP regions, a C interface per entry point",
        "sieve-mark-entry-points,convert-scf-to-openmp,expand-strided-metadata,"

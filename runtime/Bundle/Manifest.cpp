@@ -120,6 +120,14 @@ Manifest Manifest::parse(const std::string &text, const std::string &where) {
   m.cacheKey = r.string(root, "cache_key", "");
   m.source = r.string(root, "source", "");
 
+  if (root.contains("tunables")) {
+    const json &tunables = root.at("tunables");
+    if (!tunables.is_object())
+      r.fail("tunables", "must be an object of integers");
+    for (const auto &[name, value] : tunables.items())
+      m.tunables[name] = r.integer(tunables, name, "tunables.");
+  }
+
   const json &functions = r.array(root, "functions", "");
   for (size_t f = 0; f < functions.size(); ++f) {
     std::string fpath = "functions[" + std::to_string(f) + "].";

@@ -12,6 +12,7 @@
 #include "runtime/Core/DType.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct Manifest {
   std::string cacheKey;
   std::string source;
   std::vector<FunctionSpec> functions;
+  /// The tunables the kernels were generated with (name -> value); empty
+  /// in bundles that record none.
+  std::map<std::string, int64_t> tunables;
 
   /// Parses manifest JSON; `where` names it in errors.
   static Manifest parse(const std::string &json, const std::string &where);

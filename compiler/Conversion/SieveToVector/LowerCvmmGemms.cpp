@@ -30,10 +30,6 @@ using namespace mlir::sieve;
 
 namespace {
 
-/// Sorted rows per parallel chunk (one packed A block), and output columns
-/// per chunk where threads split columns (a multiple of the panel width).
-constexpr int64_t kRowChunk = 96, kColumnChunk = 128;
-
 bool allF32(ValueRange values) {
   return llvm::all_of(values, [](Value value) {
     return !value || getElementTypeOrSelf(value.getType()).isF32();
@@ -83,7 +79,9 @@ Value chunksOf(LoopBuilder &lb, Value size, int64_t chunk) {
 }
 
 struct CvmmGemm : OpRewritePattern<CvmmOp> {
-  using OpRewritePattern::OpRewritePattern;
+  CvmmGemm(MLIRContext *ctx, const GemmTunables &tunables)
+      : OpRewritePattern(ctx), tunables(tunables) {}
+  GemmTunables tunables;
 
   LogicalResult matchAndRewrite(CvmmOp op,
                                 PatternRewriter &rewriter) const override {
@@ -105,6 +103,8 @@ struct CvmmGemm : OpRewritePattern<CvmmOp> {
     auto gemm = [&](LoopBuilder &b, Value e, Value lo, Value hi, Value j0,
                     Value j1) {
       GemmSpec spec;
+      spec.kBlock = tunables.kBlock;
+      spec.mBlock = tunables.mBlock;
       spec.row = [&](LoopBuilder &rb, Value j) {
         PairRow pair = pairAt(rb, pairs, j, k);
         GemmSpec::Row row;
@@ -128,12 +128,12 @@ struct CvmmGemm : OpRewritePattern<CvmmOp> {
     Value zero = lb.index(0);
     if (outRows == RowOrder::Sorted) {
       // Chunks of sorted rows: disjoint output rows.
-      lb.parallel(zero, chunksOf(lb, routed, kRowChunk),
+      lb.parallel(zero, chunksOf(lb, routed, tunables.rowChunk),
                   [&](LoopBuilder &b, ValueRange c) {
-                    Value begin = b.mul(c[0], b.index(kRowChunk));
+                    Value begin = b.mul(c[0], b.index(tunables.rowChunk));
                     Value end = arith::MinSIOp::create(
                         b.builder(), b.location(),
-                        b.add(begin, b.index(kRowChunk)), routed);
+                        b.add(begin, b.index(tunables.rowChunk)), routed);
                     forEachExpertSegment(
                         b, offsets, begin, end,
                         [&](LoopBuilder &sb, Value e, Value lo, Value hi) {
@@ -143,18 +143,19 @@ struct CvmmGemm : OpRewritePattern<CvmmOp> {
     } else {
       // Token rows collect several pairs: threads split the columns.
       lb.parallel(
-          zero, chunksOf(lb, outWidth, kColumnChunk),
+          zero, chunksOf(lb, outWidth, tunables.columnChunk),
           [&](LoopBuilder &b, ValueRange c) {
-            Value j0 = b.mul(c[0], b.index(kColumnChunk));
-            Value j1 = arith::MinSIOp::create(b.builder(), b.location(),
-                                              b.add(j0, b.index(kColumnChunk)),
-                                              outWidth);
-            b.forEach(b.index(0), chunksOf(b, routed, kRowChunk),
+            Value j0 = b.mul(c[0], b.index(tunables.columnChunk));
+            Value j1 = arith::MinSIOp::create(
+                b.builder(), b.location(),
+                b.add(j0, b.index(tunables.columnChunk)), outWidth);
+            b.forEach(b.index(0), chunksOf(b, routed, tunables.rowChunk),
                       [&](LoopBuilder &rb, Value chunk) {
-                        Value begin = rb.mul(chunk, rb.index(kRowChunk));
+                        Value begin =
+                            rb.mul(chunk, rb.index(tunables.rowChunk));
                         Value end = arith::MinSIOp::create(
                             rb.builder(), rb.location(),
-                            rb.add(begin, rb.index(kRowChunk)), routed);
+                            rb.add(begin, rb.index(tunables.rowChunk)), routed);
                         forEachExpertSegment(
                             rb, offsets, begin, end,
                             [&](LoopBuilder &sb, Value e, Value lo, Value hi) {
@@ -170,7 +171,9 @@ struct CvmmGemm : OpRewritePattern<CvmmOp> {
 };
 
 struct CvmmWeightGradGemm : OpRewritePattern<CvmmWeightGradOp> {
-  using OpRewritePattern::OpRewritePattern;
+  CvmmWeightGradGemm(MLIRContext *ctx, const GemmTunables &tunables)
+      : OpRewritePattern(ctx), tunables(tunables) {}
+  GemmTunables tunables;
 
   /// dW[e](m, l) += sum over e's rows j of in(j)[m] * scale(j) * grad(j)[l]:
   /// rows m of dW, reduction over j.
@@ -195,6 +198,8 @@ struct CvmmWeightGradGemm : OpRewritePattern<CvmmWeightGradOp> {
     lb.parallel(zero, experts, [&](LoopBuilder &b, ValueRange expert) {
       Value e = expert[0];
       GemmSpec spec;
+      spec.kBlock = tunables.kBlock;
+      spec.mBlock = tunables.mBlock;
       spec.row = [&](LoopBuilder &, Value m) {
         GemmSpec::Row row;
         row.a = m;
@@ -231,6 +236,7 @@ struct CvmmWeightGradGemm : OpRewritePattern<CvmmWeightGradOp> {
 
 } // namespace
 
-void mlir::sieve::populateCvmmGemmPatterns(RewritePatternSet &patterns) {
-  patterns.add<CvmmGemm, CvmmWeightGradGemm>(patterns.getContext());
+void mlir::sieve::populateCvmmGemmPatterns(RewritePatternSet &patterns,
+                                           const GemmTunables &tunables) {
+  patterns.add<CvmmGemm, CvmmWeightGradGemm>(patterns.getContext(), tunables);
 }

@@ -20,9 +20,6 @@ using namespace mlir::sieve;
 
 namespace {
 
-/// Rows of C per parallel chunk (one packed A block).
-constexpr int64_t kRowChunk = 96;
-
 enum class Layout { Plain, TransposedA, TransposedB };
 
 /// The layout of a matmul's operands from its indexing maps, if supported.
@@ -46,7 +43,9 @@ std::optional<Layout> layoutOf(linalg::MatmulOp matmul) {
 }
 
 struct MatmulGemm : OpRewritePattern<linalg::MatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  MatmulGemm(MLIRContext *ctx, const GemmTunables &tunables)
+      : OpRewritePattern(ctx), tunables(tunables) {}
+  GemmTunables tunables;
 
   LogicalResult matchAndRewrite(linalg::MatmulOp matmul,
                                 PatternRewriter &rewriter) const override {
@@ -74,13 +73,16 @@ struct MatmulGemm : OpRewritePattern<linalg::MatmulOp> {
         [&](LoopBuilder &pb, Value, Value k, Value j) {
           return bTransposed ? pb.load(b, {j, k}) : pb.load(b, {k, j});
         });
-    Value chunks =
-        lb.divu(lb.add(rows, lb.index(kRowChunk - 1)), lb.index(kRowChunk));
+    Value chunks = lb.divu(lb.add(rows, lb.index(tunables.rowChunk - 1)),
+                           lb.index(tunables.rowChunk));
     lb.parallel(lb.index(0), chunks, [&](LoopBuilder &pb, ValueRange chunk) {
-      Value i0 = pb.mul(chunk[0], pb.index(kRowChunk));
-      Value i1 = arith::MinSIOp::create(pb.builder(), pb.location(),
-                                        pb.add(i0, pb.index(kRowChunk)), rows);
+      Value i0 = pb.mul(chunk[0], pb.index(tunables.rowChunk));
+      Value i1 =
+          arith::MinSIOp::create(pb.builder(), pb.location(),
+                                 pb.add(i0, pb.index(tunables.rowChunk)), rows);
       GemmSpec spec;
+      spec.kBlock = tunables.kBlock;
+      spec.mBlock = tunables.mBlock;
       spec.row = [&](LoopBuilder &, Value i) {
         GemmSpec::Row row;
         row.a = i;
@@ -106,6 +108,7 @@ struct MatmulGemm : OpRewritePattern<linalg::MatmulOp> {
 
 } // namespace
 
-void mlir::sieve::populateMatmulGemmPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatmulGemm>(patterns.getContext());
+void mlir::sieve::populateMatmulGemmPatterns(RewritePatternSet &patterns,
+                                             const GemmTunables &tunables) {
+  patterns.add<MatmulGemm>(patterns.getContext(), tunables);
 }

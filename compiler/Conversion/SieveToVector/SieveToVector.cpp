@@ -1,6 +1,7 @@
 //===- SieveToVector.cpp - the sieve-convert-gemms-to-vector pass ---------===//
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Conversion/SieveToVector/GemmEmitter.h"
 #include "compiler/Conversion/SieveToVector/Lowerings.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,10 +23,21 @@ namespace {
 
 struct ConvertGemmsToVectorPass
     : mlir::sieve::impl::ConvertGemmsToVectorBase<ConvertGemmsToVectorPass> {
+  using ConvertGemmsToVectorBase::ConvertGemmsToVectorBase;
+
   void runOnOperation() override {
+    if (columnChunk <= 0 || columnChunk % kGemmPanel != 0 || kBlock <= 0 ||
+        mBlock <= 0 || rowChunk <= 0) {
+      getOperation()->emitError()
+          << "sieve-convert-gemms-to-vector: k-block, m-block and row-chunk "
+             "must be positive and column-chunk a positive multiple of "
+          << kGemmPanel;
+      return signalPassFailure();
+    }
+    GemmTunables tunables{kBlock, mBlock, rowChunk, columnChunk};
     RewritePatternSet patterns(&getContext());
-    populateCvmmGemmPatterns(patterns);
-    populateMatmulGemmPatterns(patterns);
+    populateCvmmGemmPatterns(patterns, tunables);
+    populateMatmulGemmPatterns(patterns, tunables);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };

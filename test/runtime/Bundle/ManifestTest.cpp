@@ -14,7 +14,7 @@ const char *kValid = R"({
   "format": "sieve-bundle", "version": 1,
   "target": {"name": "host", "description": "x86_64"},
   "library": "kernels.so", "library_sha256": "ab", "cache_key": "cd",
-  "source": "m.mlir",
+  "source": "m.mlir", "tunables": {"k_block": 256, "tile_rows": 6},
   "functions": [{"name": "f", "symbol": "_mlir_ciface_f", "arguments": [
     {"name": "x", "kind": "input", "dtype": "f32", "shape": ["tokens", 16]},
     {"name": "seed", "kind": "scalar", "dtype": "i64"},
@@ -53,6 +53,15 @@ TEST(ManifestTest, ParsesEveryField) {
   EXPECT_EQ(f.args[2].shape[0].tokens, 4);
   EXPECT_EQ(f.args[2].describe(), "i32[4*tokens]");
   EXPECT_EQ(f.count(ArgKind::Input), 1u);
+  EXPECT_EQ(m.tunables.at("k_block"), 256);
+  EXPECT_EQ(m.tunables.at("tile_rows"), 6);
+}
+
+TEST(ManifestTest, TunablesAreOptional) {
+  Manifest m = Manifest::parse(
+      replace(kValid, R"("tunables": {"k_block": 256, "tile_rows": 6},)", ""),
+      "m.json");
+  EXPECT_TRUE(m.tunables.empty());
 }
 
 TEST(ManifestTest, ErrorsNameTheField) {
@@ -81,6 +90,11 @@ TEST(ManifestTest, ErrorsNameTheField) {
   EXPECT_EQ(errorOf(replace(kValid, R"("shape": ["tokens", 16])",
                             R"("shape": "tokens")")),
             "m.json: field 'functions[0].arguments[0].shape' must be an array");
+  EXPECT_EQ(errorOf(replace(kValid, R"("k_block": 256)", R"("k_block": "x")")),
+            "m.json: field 'tunables.k_block' must be an integer");
+  EXPECT_EQ(
+      errorOf(replace(kValid, R"({"k_block": 256, "tile_rows": 6})", "[1]")),
+      "m.json: field 'tunables' must be an object of integers");
   EXPECT_EQ(errorOf(replace(kValid, "sieve-bundle", "other")),
             "m.json: field 'format' must be \"sieve-bundle\"");
 }

@@ -76,3 +76,4 @@ func.func @left_alone(%x: memref<?x64xf16>, %w: memref<4x64x32xf16>, %p: memref<
       ins(%a, %b : memref<8x64xf32>, memref<64xf32>) outs(%c : memref<8x64xf32>)
   return
 }
+
