@@ -74,21 +74,25 @@ void compress(std::array<uint32_t, 8> &state, const unsigned char *block) {
 } // namespace
 
 std::string sieve::runtime::sha256Hex(const std::string &data) {
+  return sha256Hex(data.data(), data.size());
+}
+
+std::string sieve::runtime::sha256Hex(const void *data, size_t size) {
   std::array<uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                    0xa54ff53a, 0x510e527f, 0x9b05688c,
                                    0x1f83d9ab, 0x5be0cd19};
-  const auto *bytes = reinterpret_cast<const unsigned char *>(data.data());
-  size_t full = data.size() / 64;
+  const auto *bytes = static_cast<const unsigned char *>(data);
+  size_t full = size / 64;
   for (size_t i = 0; i < full; ++i)
     compress(state, bytes + 64 * i);
   // Padding: 0x80, zeros, then the length in bits, big-endian.
   unsigned char tail[128] = {0};
-  size_t rest = data.size() - 64 * full;
+  size_t rest = size - 64 * full;
   for (size_t i = 0; i < rest; ++i)
     tail[i] = bytes[64 * full + i];
   tail[rest] = 0x80;
   size_t tailBlocks = rest + 9 > 64 ? 2 : 1;
-  uint64_t bits = uint64_t(data.size()) * 8;
+  uint64_t bits = uint64_t(size) * 8;
   for (int i = 0; i < 8; ++i)
     tail[64 * tailBlocks - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
   for (size_t i = 0; i < tailBlocks; ++i)
