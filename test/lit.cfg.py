@@ -11,7 +11,7 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.sieve_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
-                   "diagnostic_coverage.py", "counter_random.py", "cross_check.py"]
+                   "diagnostic_coverage.py", "counter_random.py", "cross_check.py", "lm_fidelity.py"]
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -24,7 +24,8 @@ config.substitutions.append(("%sieve_tools_dir", config.sieve_tools_dir))
 
 tool_dirs = [config.sieve_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["sieve-opt", "sieve", "sieve-torch-export"], tool_dirs)
+    ["sieve-opt", "sieve", "sieve-torch-export", "lm-fidelity-export"],
+    tool_dirs)
 llvm_config.add_tool_substitutions(
     ["FileCheck", "not", "count"], [config.llvm_tools_dir])
 

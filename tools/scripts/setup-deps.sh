@@ -14,7 +14,7 @@ packages=(
   libomp-22-dev                          # OpenMP runtime the host kernels use
   nlohmann-json3-dev                     # the runtime's manifest reader
   libyaml-cpp-dev                        # the model-description reader
-  python3-torch                          # PyTorch cross-checks (Debian's python3)
+  python3-torch python3-yaml             # PyTorch cross-checks (Debian's python3)
   libopenblas-dev                        # the benchmarks' baseline
 )
 

@@ -1,0 +1,53 @@
+//===- FeedForward.h - a model's feed-forward block as compiled kernels ---===//
+//
+// The feed-forward blocks are what Sieve compiles: each layer's block calls
+// the bundle's ffn<i>_<kind>_forward_train / _backward / _forward kernels
+// (see frontends/Builder/ModelBuilder.h) through the host executor. The
+// training forward's saved values are kept here until the backward.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SIEVE_MODELS_LM_FEEDFORWARD_H
+#define SIEVE_MODELS_LM_FEEDFORWARD_H
+
+#include "models/lm/Parameters.h"
+
+#include "runtime/Bundle/Bundle.h"
+#include "runtime/Host/Executor.h"
+
+#include <memory>
+
+namespace sieve::lm {
+
+class FeedForward {
+public:
+  /// `prefix` names the kernels ("ffn0_moe"); `weights` in operand order.
+  FeedForward(std::shared_ptr<runtime::Bundle> bundle, std::string prefix,
+              std::vector<Parameter *> weights,
+              const runtime::HostExecutor &executor);
+
+  /// y = FFN(x) with training behaviour (expert dropout from `seed`);
+  /// returns the auxiliary (regulariser) loss, 0 without one.
+  float forwardTrain(const runtime::Tensor &x, runtime::Tensor &y,
+                     int64_t seed);
+  /// The gradient of x (a fresh tensor) and, added to the weights'
+  /// gradients, theirs, from dy and the auxiliary loss's gradient.
+  runtime::Tensor backward(const runtime::Tensor &x, const runtime::Tensor &dy,
+                           float daux);
+  /// Inference forward; returns the auxiliary loss too.
+  float forward(const runtime::Tensor &x, runtime::Tensor &y);
+
+private:
+  std::vector<const runtime::Tensor *> inputs(const runtime::Tensor &x) const;
+
+  std::shared_ptr<runtime::Bundle> bundle;
+  std::string prefix;
+  std::vector<Parameter *> weights;
+  const runtime::HostExecutor &executor;
+  std::vector<runtime::Tensor> saved;
+  bool hasAux = false;
+};
+
+} // namespace sieve::lm
+
+#endif // SIEVE_MODELS_LM_FEEDFORWARD_H

@@ -1,0 +1,91 @@
+//===- TransformerXL.h - the papers' language model -----------------------===//
+//
+// A pre-layer-norm Transformer-XL (as in the σ-MoE paper's experiments)
+// built from a model description: token embedding, per layer
+//
+//   h = h + dropout(RelativeAttention(LN1([memory; h])))
+//   h = h + dropout(FFN(LN2(h)))        (the description's block: compiled)
+//
+// then a final layer norm and the output projection to the vocabulary. The
+// memory of each layer is its input over the previous segments (the
+// context length in training, eval_memory at evaluation), not
+// differentiated through. Every layer's forward and backward is written
+// out (Ops, RelativeAttention, FeedForward); this file strings them
+// together.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SIEVE_MODELS_LM_TRANSFORMERXL_H
+#define SIEVE_MODELS_LM_TRANSFORMERXL_H
+
+#include "models/lm/FeedForward.h"
+#include "models/lm/Parameters.h"
+#include "models/lm/RelativeAttention.h"
+
+#include "frontends/ModelDescription/ModelDescription.h"
+
+namespace sieve::lm {
+
+/// The memory of every layer for a batch of streams.
+struct Memory {
+  /// Per layer: batch x length x d_model; `length` <= capacity.
+  std::vector<runtime::Tensor> layers;
+  int64_t length = 0, capacity = 0;
+};
+
+/// The result of a segment: the summed cross-entropy (nats) over its
+/// tokens, the auxiliary losses' sum, and the token count.
+struct SegmentLoss {
+  double crossEntropy = 0.0;
+  double auxiliary = 0.0;
+  int64_t tokens = 0;
+};
+
+class TransformerXL {
+public:
+  /// The model of `description`, its feed-forward blocks run by `kernels`
+  /// (compiled from the same description). Parameters start at zero; call
+  /// initialize or load them.
+  TransformerXL(const model::ModelDescription &description,
+                std::shared_ptr<runtime::Bundle> kernels);
+  ~TransformerXL();
+
+  Parameters &parameters() { return params; }
+  const model::ModelDescription &description() const { return desc; }
+
+  /// The papers' initialisation (σ-MoE paper Sec. 5 and App. B), drawn
+  /// from `seed`.
+  void initialize(uint64_t seed);
+
+  /// An empty memory for `batch` streams holding up to `capacity` steps.
+  Memory emptyMemory(int64_t batch, int64_t capacity) const;
+
+  /// Training step on one segment (batch x context tokens): forward with
+  /// dropout drawn from (seed, step), then backward; gradients of the loss
+  /// mean CE + sum of auxiliary losses are added to the parameters'. The
+  /// memory advances.
+  SegmentLoss trainSegment(const int32_t *inputs, const int32_t *targets,
+                           int64_t batch, Memory &memory, uint64_t seed,
+                           uint64_t step);
+  /// Forward without dropout (evaluation); the memory advances.
+  SegmentLoss evaluateSegment(const int32_t *inputs, const int32_t *targets,
+                              int64_t batch, int64_t tokens, Memory &memory);
+
+private:
+  struct Layer;
+  struct Activations;
+  SegmentLoss forward(const int32_t *inputs, const int32_t *targets,
+                      int64_t batch, int64_t tokens, Memory &memory, bool train,
+                      uint64_t seed, uint64_t step, Activations &acts);
+
+  model::ModelDescription desc;
+  std::shared_ptr<runtime::Bundle> kernels;
+  runtime::HostExecutor executor;
+  Parameters params;
+  std::vector<Layer> layers;
+  int64_t vocab, dModel;
+};
+
+} // namespace sieve::lm
+
+#endif // SIEVE_MODELS_LM_TRANSFORMERXL_H
