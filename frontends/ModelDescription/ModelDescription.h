@@ -65,6 +65,15 @@ struct TrainingConfig {
   int64_t batchSize = 64, steps = 100000, warmup = 0;
   double learningRate = 2.5e-4, gradClip = 0.25;
   uint64_t seed = 1;
+  /// Steps between checkpoints and between progress lines.
+  int64_t checkpointEvery = 1000, logEvery = 10;
+};
+
+/// The corpus: "gcide" (the default: GCIDE, from Debian's dict-gcide) or a
+/// file; `limit` > 0 uses only its first `limit` bytes.
+struct DataConfig {
+  std::string corpus = "gcide";
+  int64_t limit = 0;
 };
 
 struct ModelDescription {
@@ -76,6 +85,7 @@ struct ModelDescription {
   /// One entry per layer, in order.
   std::vector<FfnBlock> ffn;
   TrainingConfig training;
+  DataConfig data;
 };
 
 /// A model description, or the errors that prevented reading it.

@@ -128,8 +128,9 @@ void readTraining(YamlFields &top, ModelDescription &model,
   if (!top.has("training"))
     return;
   YamlFields fields(top.node("training"), "training", sink);
-  fields.rejectUnknownKeys(
-      {"batch_size", "steps", "lr", "warmup", "grad_clip", "seed"});
+  fields.rejectUnknownKeys({"batch_size", "steps", "lr", "warmup",
+                            "grad_clip", "seed", "checkpoint_every",
+                            "log_every"});
   training.batchSize =
       fields.integer("batch_size", optional, 1).value_or(training.batchSize);
   training.steps =
@@ -141,6 +142,21 @@ void readTraining(YamlFields &top, ModelDescription &model,
   training.gradClip = fields.number("grad_clip", optional, 0.0, 1e6, true)
                           .value_or(training.gradClip);
   training.seed = fields.integer("seed", optional, 0).value_or(training.seed);
+  training.checkpointEvery = fields.integer("checkpoint_every", optional, 1)
+                                 .value_or(training.checkpointEvery);
+  training.logEvery =
+      fields.integer("log_every", optional, 1).value_or(training.logEvery);
+}
+
+void readData(YamlFields &top, ModelDescription &model, DiagnosticSink &sink) {
+  if (!top.has("data"))
+    return;
+  YamlFields fields(top.node("data"), "data", sink);
+  fields.rejectUnknownKeys({"corpus", "limit"});
+  model.data.corpus = fields.string("corpus", optional).value_or("gcide");
+  model.data.limit = fields.integer("limit", optional, 0).value_or(0);
+  if (fields.has("corpus") && model.data.corpus.empty())
+    fields.error("corpus", "expected \"gcide\" or a file path");
 }
 
 bool before(const Diagnostic &a, const Diagnostic &b) {
@@ -167,12 +183,13 @@ ReadResult sieve::model::parseModelDescription(const std::string &text,
   YamlFields top(root, "", sink);
   if (root.IsMap()) {
     top.rejectUnknownKeys(
-        {"name", "description", "tokenizer", "model", "training"});
+        {"name", "description", "tokenizer", "model", "training", "data"});
     model.name = top.string("name", required).value_or("");
     model.description = top.string("description", optional).value_or("");
     readTokenizer(top, model, sink);
     readTransformer(top, model, sink);
     readTraining(top, model, sink);
+    readData(top, model, sink);
   }
   std::vector<Diagnostic> errors = sink.take();
   if (!errors.empty()) {

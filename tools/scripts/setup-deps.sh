@@ -15,7 +15,8 @@ packages=(
   nlohmann-json3-dev                     # the runtime's manifest reader
   libyaml-cpp-dev                        # the model-description reader
   python3-torch python3-yaml             # PyTorch cross-checks (Debian's python3)
-  libopenblas-dev                        # the benchmarks' baseline
+  libopenblas-dev                        # the model's dense layers; the benchmarks' baseline
+  zlib1g-dev dict-gcide                  # the default corpus (GCIDE, gzip-compressed)
 )
 
 missing=()

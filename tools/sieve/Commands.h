@@ -15,6 +15,19 @@ int runStagesCommand();
 extern llvm::cl::SubCommand compileCommand;
 int runCompileCommand();
 
+/// `sieve train MODEL.yaml`: train the model on its corpus.
+extern llvm::cl::SubCommand trainCommand;
+int runTrainCommand();
+
+/// `sieve eval MODEL.yaml`: bits per character / perplexity of a trained
+/// model on the validation and test splits.
+extern llvm::cl::SubCommand evalCommand;
+int runEvalCommand();
+
+/// `sieve params MODEL.yaml`: parameters by component.
+extern llvm::cl::SubCommand paramsCommand;
+int runParamsCommand();
+
 } // namespace mlir::sieve::driver
 
 #endif // SIEVE_TOOLS_SIEVE_COMMANDS_H

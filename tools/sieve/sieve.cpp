@@ -22,14 +22,23 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "sieve: compiler for routed sparse feed-forward networks\n\n"
-      "  sieve stages FILE.mlir           run a module through every compiler "
-      "stage\n"
-      "  sieve compile FILE.mlir -o DIR   compile it into a kernel bundle\n");
+      "  sieve stages FILE                run a model or module through every "
+      "compiler stage\n"
+      "  sieve compile FILE -o DIR        compile it into a kernel bundle\n"
+      "  sieve train MODEL.yaml           train the model on its corpus\n"
+      "  sieve eval MODEL.yaml            evaluate a trained model\n"
+      "  sieve params MODEL.yaml          its parameters by component\n");
 
   if (mlir::sieve::driver::stagesCommand)
     return mlir::sieve::driver::runStagesCommand();
   if (mlir::sieve::driver::compileCommand)
     return mlir::sieve::driver::runCompileCommand();
+  if (mlir::sieve::driver::trainCommand)
+    return mlir::sieve::driver::runTrainCommand();
+  if (mlir::sieve::driver::evalCommand)
+    return mlir::sieve::driver::runEvalCommand();
+  if (mlir::sieve::driver::paramsCommand)
+    return mlir::sieve::driver::runParamsCommand();
 
   fmt::print(stderr, "sieve: error: no subcommand given; see `sieve --help`\n");
   return 1;

@@ -82,6 +82,9 @@ TEST(ModelDescription, DefaultsFollowThePaper) {
   EXPECT_EQ(moe.regularizer, Regularizer::None);
   EXPECT_DOUBLE_EQ(m.training.gradClip, 0.25);
   EXPECT_EQ(m.training.steps, 100000);
+  EXPECT_EQ(m.training.checkpointEvery, 1000);
+  EXPECT_EQ(m.data.corpus, "gcide");
+  EXPECT_EQ(m.data.limit, 0);
 }
 
 TEST(ModelDescription, SinkhornDefaultsToThreeIterations) {
@@ -196,7 +199,7 @@ const BadCase kBadCases[] = {
      "the model description needs the key 'model'"},
     {"unknown_top_key", std::string(kBase) + "optimiser: adam\n", 16, 1,
      "unknown key 'optimiser': the model description accepts name, "
-     "description, tokenizer, model, training"},
+     "description, tokenizer, model, training, data"},
     {"repeated_key", edit("  layers: 4\n", "  layers: 4\n  layers: 5\n"), 7, 3,
      "key 'model.layers' is repeated (first given at line 6)"},
     {"non_scalar_key", edit("  layers: 4\n", "  [a]: 4\n"), 6, 3,
@@ -359,7 +362,13 @@ const BadCase kBadCases[] = {
      17, 26, "'model.ffn_overrides[0].ffn' needs the key 'd_ff'"},
     {"training_key", std::string(kBase) + "training: {epochs: 3}\n", 16, 12,
      "unknown key 'training.epochs': 'training' accepts batch_size, steps, "
-     "lr, warmup, grad_clip, seed"},
+     "lr, warmup, grad_clip, seed, checkpoint_every, log_every"},
+    {"data_key", std::string(kBase) + "data: {corpus: a.txt, size: 3}\n", 16,
+     23, "unknown key 'data.size': 'data' accepts corpus, limit"},
+    {"data_corpus", std::string(kBase) + "data: {corpus: \"\"}\n", 16, 16,
+     "'data.corpus': expected \"gcide\" or a file path"},
+    {"data_limit", std::string(kBase) + "data: {limit: -5}\n", 16, 15,
+     "'data.limit': must be at least 0, got -5"},
     {"training_lr", std::string(kBase) + "training: {lr: -1}\n", 16, 16,
      "'training.lr': must be in [0, 1], got -1"},
 };

@@ -1,0 +1,210 @@
+//===- ModelCommands.cpp - `sieve train`, `sieve eval`, `sieve params` ----===//
+//
+// The language-model jobs: train a model description's Transformer-XL on
+// its corpus (compiling its feed-forward kernels through the cache first),
+// evaluate a trained model on the validation and test splits with the
+// longer evaluation memory, and count a description's parameters.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Driver/ModelKernels.h"
+#include "models/lm/Checkpoint.h"
+#include "models/lm/ParameterCount.h"
+#include "models/lm/Trainer.h"
+#include "runtime/Core/Error.h"
+#include "tools/sieve/Commands.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+using namespace mlir::sieve::driver;
+namespace cl = llvm::cl;
+namespace lm = ::sieve::lm;
+namespace model = ::sieve::model;
+
+cl::SubCommand mlir::sieve::driver::trainCommand(
+    "train", "Train a model description's language model on its corpus");
+cl::SubCommand mlir::sieve::driver::evalCommand(
+    "eval", "Evaluate a trained model on the validation and test splits");
+cl::SubCommand mlir::sieve::driver::paramsCommand(
+    "params", "Count a model description's parameters by component");
+
+namespace {
+
+cl::opt<std::string> trainModel(cl::Positional, cl::Required,
+                                cl::desc("<model.yaml>"), cl::sub(trainCommand));
+cl::opt<std::string> trainOut("out", cl::desc("Run directory (default: "
+                                              "runs/<model name>)"),
+                              cl::value_desc("dir"), cl::init(""),
+                              cl::sub(trainCommand));
+cl::opt<bool> trainResume("resume",
+                          cl::desc("Continue from the run's checkpoint"),
+                          cl::sub(trainCommand));
+cl::opt<int64_t> trainSteps("steps",
+                            cl::desc("Total steps (default: the model's)"),
+                            cl::init(0), cl::sub(trainCommand));
+cl::opt<int64_t> trainStopAfter(
+    "stop-after",
+    cl::desc("Stop after this step, as if interrupted (tests --resume)"),
+    cl::init(0), cl::sub(trainCommand));
+cl::opt<std::string> trainCache("cache-dir", cl::desc("Kernel cache"),
+                                cl::value_desc("dir"), cl::init(""),
+                                cl::sub(trainCommand));
+
+cl::opt<std::string> evalModel(cl::Positional, cl::Required,
+                               cl::desc("<model.yaml>"), cl::sub(evalCommand));
+cl::opt<std::string> evalRun("run", cl::desc("Run directory with "
+                                             "model.safetensors (default: "
+                                             "runs/<model name>)"),
+                             cl::value_desc("dir"), cl::init(""),
+                             cl::sub(evalCommand));
+cl::opt<int64_t> evalBatch("batch", cl::desc("Streams evaluated together"),
+                           cl::init(16), cl::sub(evalCommand));
+cl::opt<int64_t> evalSegments(
+    "max-segments", cl::desc("Evaluate only this many segments per split"),
+    cl::init(0), cl::sub(evalCommand));
+cl::opt<std::string> evalCache("cache-dir", cl::desc("Kernel cache"),
+                               cl::value_desc("dir"), cl::init(""),
+                               cl::sub(evalCommand));
+
+cl::opt<std::string> paramsModel(cl::Positional, cl::Required,
+                                 cl::desc("<model.yaml>"),
+                                 cl::sub(paramsCommand));
+
+/// Reads a description, printing its errors.
+std::optional<model::ModelDescription> read(const std::string &path) {
+  model::ReadResult result = model::readModelDescription(path);
+  for (const model::Diagnostic &error : result.errors)
+    fmt::print(stderr, "{}\n", error.str());
+  return result.description;
+}
+
+std::string runDirectory(const std::string &given,
+                         const model::ModelDescription &d) {
+  return given.empty() ? "runs/" + d.name : given;
+}
+
+/// The model with its kernels compiled (or taken from the cache).
+std::unique_ptr<lm::TransformerXL>
+buildModel(const model::ModelDescription &d, const std::string &run,
+           const std::string &cache) {
+  bool hit = false;
+  auto kernels =
+      mlir::sieve::compileModelKernels(d, run + "/kernels", cache, &hit);
+  fmt::print(stderr, "kernels: {} ({})\n", run + "/kernels",
+             hit ? "cache hit" : "compiled");
+  return std::make_unique<lm::TransformerXL>(d, kernels);
+}
+
+std::string number(double value) { return fmt::format("{:.6g}", value); }
+
+/// The description's corpus; a relative path is relative to the
+/// description's folder.
+lm::Corpus loadCorpus(const model::ModelDescription &d) {
+  std::filesystem::path corpus = d.data.corpus;
+  if (d.data.corpus != "gcide" && corpus.is_relative())
+    corpus = std::filesystem::path(d.file).parent_path() / corpus;
+  return lm::loadByteCorpus(corpus.string(), d.data.limit);
+}
+
+} // namespace
+
+int mlir::sieve::driver::runTrainCommand() {
+  std::optional<model::ModelDescription> d = read(trainModel);
+  if (!d)
+    return 1;
+  try {
+    std::string run = runDirectory(trainOut, *d);
+    lm::ParameterCount count = lm::countModelParameters(*d);
+    lm::Corpus corpus = loadCorpus(*d);
+    fmt::print(stderr,
+               "sieve train: {} ({} parameters) on {} ({} training bytes), "
+               "run {}\n",
+               d->name, count.total(), corpus.source, corpus.train.size(),
+               run);
+    auto lmodel = buildModel(*d, run, trainCache);
+    lm::TrainOptions options;
+    options.outputDirectory = run;
+    options.resume = trainResume;
+    options.steps = trainSteps;
+    options.stopAfter = trainStopAfter;
+    options.progress = &std::cerr;
+    lm::TrainResult result = lm::trainModel(*lmodel, corpus, options);
+    std::ofstream(run + "/train.json")
+        << "{\"model\": \"" << d->name << "\", \"parameters\": "
+        << count.total() << ", \"steps\": " << result.lastStep
+        << ", \"tokens_per_s\": " << number(result.tokensPerSecond())
+        << ", \"seconds\": " << number(result.seconds)
+        << ", \"last_loss\": " << number(result.lastLoss) << "}\n";
+    fmt::print("sieve train: {} steps {}..{}, {:.0f} tokens/s, last loss "
+               "{:.4f}; run {}\n",
+               d->name, result.firstStep, result.lastStep,
+               result.tokensPerSecond(), result.lastLoss, run);
+  } catch (const ::sieve::runtime::Error &error) {
+    fmt::print(stderr, "sieve train: error: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}
+
+int mlir::sieve::driver::runEvalCommand() {
+  std::optional<model::ModelDescription> d = read(evalModel);
+  if (!d)
+    return 1;
+  try {
+    std::string run = runDirectory(evalRun, *d);
+    auto lmodel = buildModel(*d, run, evalCache);
+    lm::loadWeights(run + "/model.safetensors", *lmodel);
+    lm::Corpus corpus = loadCorpus(*d);
+    bool bytes = d->tokenizer.kind == model::TokenizerKind::Bytes;
+    std::string json = "{\"model\": \"" + d->name + "\"";
+    for (auto [name, split] :
+         {std::pair<const char *, const std::vector<int32_t> *>{"valid",
+                                                                 &corpus.valid},
+          {"test", &corpus.test}}) {
+      lm::EvalResult result =
+          lm::evaluateModel(*lmodel, *split, evalBatch, evalSegments);
+      fmt::print("{} {}: {} over {} tokens (memory {})\n", d->name, name,
+                 bytes ? fmt::format("{:.4f} bits per character",
+                                     result.bitsPerToken())
+                       : fmt::format("perplexity {:.2f}", result.perplexity()),
+                 result.tokens, d->transformer.evalMemory);
+      json += std::string(", \"") + name +
+              "\": {\"bits_per_token\": " + number(result.bitsPerToken()) +
+              ", \"perplexity\": " + number(result.perplexity()) +
+              ", \"tokens\": " + std::to_string(result.tokens) + "}";
+    }
+    std::ofstream(run + "/eval.json") << json << "}\n";
+  } catch (const ::sieve::runtime::Error &error) {
+    fmt::print(stderr, "sieve eval: error: {}\n", error.what());
+    return 1;
+  }
+  return 0;
+}
+
+int mlir::sieve::driver::runParamsCommand() {
+  std::optional<model::ModelDescription> d = read(paramsModel);
+  if (!d)
+    return 1;
+  lm::ParameterCount count = lm::countModelParameters(*d);
+  fmt::print("{}: {} parameters\n", d->name, count.total());
+  fmt::print("  embedding     {:>12}\n", count.embedding);
+  fmt::print("  attention     {:>12}\n", count.attention);
+  fmt::print("  layer norms   {:>12}\n", count.layerNorms);
+  fmt::print("  feed-forward  {:>12}", count.feedForward);
+  for (const auto &[kind, parameters] : count.feedForwardByKind)
+    fmt::print("  ({} {})", kind, parameters);
+  fmt::print("\n  output        {:>12}\n", count.output);
+  for (const model::DistinctFfn &block : model::distinctFfnBlocks(*d))
+    if (!std::holds_alternative<model::DenseFfnConfig>(block.block.config))
+      fmt::print("  parameter-equal dense d_ff for {}: {}\n",
+                 model::summary(block.block.config),
+                 lm::parameterEqualDenseWidth(block.block.config));
+  fmt::print("  feed-forward share of forward FLOPs: {:.1f}%\n",
+             100.0 * lm::feedForwardFlopShare(
+                         *d, d->transformer.context + d->transformer.memory));
+  return 0;
+}
