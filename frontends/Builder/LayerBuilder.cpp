@@ -48,7 +48,8 @@ PkmActivation toMlir(::sieve::model::PkmActivation a) {
 
 bool usesSeed(const LayerConfig &config, bool train) {
   const auto *moe = std::get_if<MoeFfnConfig>(&config);
-  return moe && train && moe->expertDropout > 0.0;
+  return moe && train &&
+         (moe->expertDropout > 0.0 || moe->activationDropout > 0.0);
 }
 
 /// The named sizes of a config that become tensor dimensions.
@@ -130,6 +131,8 @@ Operation *LayerBuilder::buildLayer(const LayerConfig &config, Value x,
       b.getNamedAttr("selection",
                      ExpertSelectionAttr::get(ctx, toMlir(moe.selection))),
       b.getNamedAttr("expert_dropout", b.getF64FloatAttr(moe.expertDropout)),
+      b.getNamedAttr("activation_dropout",
+                     b.getF64FloatAttr(moe.activationDropout)),
       b.getNamedAttr("regularizer",
                      RegularizerAttr::get(ctx, toMlir(moe.regularizer)))};
   if (moe.sinkhornIterations)

@@ -51,6 +51,10 @@ func.func @sigma_moe(%x: tensor<?x8xf32>, %w1: tensor<6x8x5xf32>, %w2: tensor<6x
   %y, %r = sieve.moe_ffn %x, %w1, %w2, %w3 seed(%seed) {num_experts = 6 : i64, expert_size = 5 : i64, k = 3 : i64, selection_activation = #sieve.selection_activation<sigmoid>, expert_dropout = 0.25, regularizer = #sieve.regularizer<entropy>, regularizer_weight = 0.5, train} : (tensor<?x8xf32>, tensor<6x8x5xf32>, tensor<6x5x8xf32>, tensor<8x6xf32>, i64) -> (tensor<?x8xf32>, tensor<f32>)
   return %y, %r : tensor<?x8xf32>, tensor<f32>
 }
+func.func @standard_dropout(%x: tensor<?x8xf32>, %w1: tensor<6x8x5xf32>, %w2: tensor<6x5x8xf32>, %w3: tensor<8x6xf32>, %seed: i64) -> tensor<?x8xf32> )mlir" TRAIN("standard_dropout") R"mlir( {
+  %y = sieve.moe_ffn %x, %w1, %w2, %w3 seed(%seed) {num_experts = 6 : i64, expert_size = 5 : i64, k = 3 : i64, selection_activation = #sieve.selection_activation<sigmoid>, activation_dropout = 0.3, train} : (tensor<?x8xf32>, tensor<6x8x5xf32>, tensor<6x5x8xf32>, tensor<8x6xf32>, i64) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
 func.func @switch(%x: tensor<?x8xf32>, %w1: tensor<4x8x7xf32>, %w2: tensor<4x7x8xf32>, %w3: tensor<8x4xf32>) -> (tensor<?x8xf32>, tensor<f32>) )mlir" TRAIN("switch") R"mlir( {
   %y, %r = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 7 : i64, k = 1 : i64, selection_activation = #sieve.selection_activation<softmax>, regularizer = #sieve.regularizer<switch>, regularizer_weight = 0.5, train} : (tensor<?x8xf32>, tensor<4x8x7xf32>, tensor<4x7x8xf32>, tensor<8x4xf32>) -> (tensor<?x8xf32>, tensor<f32>)
   return %y, %r : tensor<?x8xf32>, tensor<f32>
@@ -212,6 +216,22 @@ Layer sigmaMoe(int64_t seed) {
 
 TEST_F(LayerBackwardTest, SigmaMoeThroughGatesDropoutMaskAndEntropy) {
   check(sigmaMoe(4242));
+}
+
+TEST_F(LayerBackwardTest, StandardDropoutOnTheHiddenUnits) {
+  const int64_t seed = 555;
+  std::vector<bool> bits = runtime::bernoulliMask(seed, 1, N * 3 * 5, 0.7);
+  ref::MoeConfig config{D, 6, 5, 3};
+  config.train = true;
+  config.hiddenDropout = 0.3;
+  config.hiddenKeep.assign(bits.begin(), bits.end());
+  check({"standard_dropout",
+         {{N, D}, {6, D, 5}, {6, 5, D}, {D, 6}},
+         [=](const auto &p) {
+           return ref::moeFfn(p[0], p[1], p[2], p[3], {}, N, config);
+         },
+         false,
+         {seed}});
 }
 
 TEST_F(LayerBackwardTest, EntropyRegularizerAlone) {

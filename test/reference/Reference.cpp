@@ -308,6 +308,13 @@ MoeOutput sieve::reference::moeFfn(const Vec &x, const Vec &w1, const Vec &w2,
                     : Vec();
   Selection sel = selectExperts(scores, ranking, keep, n, c.experts, c.k,
                                 c.gate == Gate::SoftmaxRenorm);
+  // The sorted position of every pair, for the hidden-unit mask.
+  IVec position(n * c.k, 0);
+  if (!c.hiddenKeep.empty()) {
+    Dispatch sorted = dispatch(sel.experts, n, c.k, c.experts);
+    for (size_t j = 0; j < sorted.sortedPairs.size(); ++j)
+      position[sorted.sortedPairs[j]] = static_cast<int32_t>(j);
+  }
   // y = sum_{e in E_x} s[e] W2^e ReLU(W1^e x)  (Eq. 11)
   MoeOutput out{Vec(n * c.d, 0.0), 0.0};
   for (int64_t i = 0; i < n; ++i)
@@ -318,6 +325,10 @@ MoeOutput sieve::reference::moeFfn(const Vec &x, const Vec &w1, const Vec &w2,
         for (int64_t r = 0; r < c.d; ++r)
           h[g] += x[i * c.d + r] * w1[(e * c.d + r) * c.size + g];
         h[g] = std::max(h[g], 0.0);
+        if (!c.hiddenKeep.empty())
+          h[g] = c.hiddenKeep[position[i * c.k + s] * c.size + g]
+                     ? h[g] / (1.0 - c.hiddenDropout)
+                     : 0.0;
       }
       for (int64_t col = 0; col < c.d; ++col) {
         double v = 0;

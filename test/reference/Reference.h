@@ -101,6 +101,11 @@ struct MoeConfig {
   Reg reg = Reg::None;
   double gamma = 0.0;
   bool train = false;
+  /// Activation dropout p and its mask: one element per hidden unit of
+  /// each (token, slot) pair in the order dispatch sorts the pairs
+  /// ((tokens * k) x size); empty for none.
+  double hiddenDropout = 0.0;
+  std::vector<uint8_t> hiddenKeep = {};
 };
 struct MoeOutput {
   Vec y;

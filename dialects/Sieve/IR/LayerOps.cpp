@@ -125,13 +125,18 @@ static LogicalResult verifyMoeRouting(MoeFfnOp op) {
   if (!(dropout >= 0.0 && dropout < 1.0))
     return op.emitOpError()
            << "expert_dropout must be in [0, 1), got " << dropout;
-  if (op.usesExpertDropout() && !op.getSeed())
-    return op.emitOpError() << "expert dropout (" << dropout
-                            << ") in training needs a seed operand";
-  if (!op.usesExpertDropout() && op.getSeed())
+  double hiddenDropout = op.getActivationDropout().convertToDouble();
+  if (!(hiddenDropout >= 0.0 && hiddenDropout < 1.0))
     return op.emitOpError()
-           << "seed is only used by expert dropout in training (train and "
-              "expert_dropout > 0)";
+           << "activation_dropout must be in [0, 1), got " << hiddenDropout;
+  if (op.usesSeed() && !op.getSeed())
+    return op.emitOpError()
+           << "dropout (expert " << dropout << ", activation " << hiddenDropout
+           << ") in training needs a seed operand";
+  if (!op.usesSeed() && op.getSeed())
+    return op.emitOpError()
+           << "seed is only used by dropout in training (train and "
+              "expert_dropout or activation_dropout > 0)";
 
   bool regularized = op.getRegularizer() != Regularizer::None;
   std::optional<APFloat> gamma = op.getRegularizerWeight();

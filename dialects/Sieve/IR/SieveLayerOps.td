@@ -136,13 +136,17 @@ def Sieve_MoeFfnOp : Sieve_LayerOp<"moe_ffn"> {
       default 3), with sigmoid gates; in evaluation plain top-K.
     - `expert_dropout` δ (Eq. 22): in training each (token, expert) score is
       kept with probability 1 - δ, without rescaling; a dropped expert is
-      never selected. The mask is drawn by `sieve.bernoulli_mask` from the
-      `seed` operand, which training with δ > 0 must supply.
+      never selected. The mask is drawn by `sieve.bernoulli_mask` (stream 0)
+      from the `seed` operand, which training with δ > 0 must supply.
+    - `activation_dropout` p: in training, standard (inverted) dropout on the
+      experts' hidden units `ReLU(W1^e x)` (the paper's "standard dropout"
+      ablation, Tab. 10), one mask element per hidden unit of a sorted
+      (token, slot) pair, drawn from the seed's stream 1.
     - `regularizer`: `entropy`, `L = sum_e p[e] log p[e]` with `p` the batch
       mean of `softmax(W3 x)` (Eq. 20-21), or `switch`, `L = N_E f . p`
       (Eq. 15-17). The op then has a second result, `aux_loss = γ L`, with
       γ = `regularizer_weight`.
-    - `train`: training-time behaviour (Sinkhorn balancing, expert dropout).
+    - `train`: training-time behaviour (Sinkhorn balancing, the dropouts).
 
     Weights: `w1` is `N_E x d_model x G` (`w1[e]` is W1^e transposed, the
     CVMM layout of Eq. 26), `w2` is `N_E x G x d_model`, `w3` is
@@ -168,6 +172,7 @@ def Sieve_MoeFfnOp : Sieve_LayerOp<"moe_ffn"> {
                         "::mlir::sieve::ExpertSelection::TopK">:$selection,
       OptionalAttr<I64Attr>:$sinkhorn_iterations,
       DefaultValuedAttr<F64Attr, "0.0">:$expert_dropout,
+      DefaultValuedAttr<F64Attr, "0.0">:$activation_dropout,
       DefaultValuedAttr<Sieve_RegularizerAttr,
                         "::mlir::sieve::Regularizer::None">:$regularizer,
       OptionalAttr<F64Attr>:$regularizer_weight,
@@ -186,6 +191,12 @@ def Sieve_MoeFfnOp : Sieve_LayerOp<"moe_ffn"> {
     bool usesExpertDropout() {
       return getTrain() && getExpertDropout().convertToDouble() > 0.0;
     }
+    /// True when training drops hidden units.
+    bool usesActivationDropout() {
+      return getTrain() && getActivationDropout().convertToDouble() > 0.0;
+    }
+    /// True when the op draws random masks, and so needs its seed.
+    bool usesSeed() { return usesExpertDropout() || usesActivationDropout(); }
   }];
 }
 

@@ -63,8 +63,13 @@ struct DecomposeMoeFfn : OpRewritePattern<MoeFfnOp> {
         op.getSelectionActivation() == SelectionActivation::SoftmaxRenorm);
     Value selectedExperts = selection.getResult(0);
     // y = sum_{e in E_x} s[e] W2^e ReLU(W1^e x)  (Eq. 11)
-    Value y = buildRoutedMlp(tb, x, selectedExperts, experts, op.getW1(),
-                             op.getW2(), selection.getResult(1));
+    HiddenDropout hiddenDropout;
+    if (op.usesActivationDropout())
+      hiddenDropout = {op.getSeed(),
+                       op.getActivationDropout().convertToDouble()};
+    Value y =
+        buildRoutedMlp(tb, x, selectedExperts, experts, op.getW1(), op.getW2(),
+                       selection.getResult(1), Value(), hiddenDropout);
 
     SmallVector<Value> results = {tb.castTo(y, op.getY().getType())};
     if (op.getAuxLoss()) {

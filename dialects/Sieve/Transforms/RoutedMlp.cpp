@@ -4,12 +4,51 @@
 
 #include "dialects/Sieve/IR/SieveOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 using namespace mlir;
 using namespace mlir::sieve;
 
+/// relu(u) with its dropout: keep ? relu(u) / (1 - p) : 0, elementwise.
+static Value dropHidden(TensorBuilder &tb, Value hidden,
+                        const HiddenDropout &dropout) {
+  OpBuilder &b = tb.builder();
+  Location loc = tb.location();
+  auto type = cast<RankedTensorType>(hidden.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, hidden);
+  Value maskInit = tb.empty(sizes, b.getI1Type());
+  Value mask = BernoulliMaskOp::create(
+                   b, loc, maskInit.getType(), dropout.seed, maskInit,
+                   APFloat(1.0 - dropout.probability), /*stream=*/1)
+                   .getResult(0);
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                            utils::IteratorType::parallel);
+  Value init = tb.empty(sizes, type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{hidden, mask},
+             ValueRange{init}, {identity, identity, identity}, parallel,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value scale = arith::ConstantOp::create(
+                   nb, nl,
+                   nb.getFloatAttr(type.getElementType(),
+                                   1.0 / (1.0 - dropout.probability)));
+               Value zero = arith::ConstantOp::create(
+                   nb, nl, nb.getFloatAttr(type.getElementType(), 0.0));
+               Value scaled = arith::MulFOp::create(nb, nl, args[0], scale);
+               linalg::YieldOp::create(nb, nl,
+                                       ValueRange{arith::SelectOp::create(
+                                           nb, nl, args[1], scaled, zero)});
+             })
+      .getResult(0);
+}
+
 Value mlir::sieve::buildRoutedMlp(TensorBuilder &tb, Value x, Value experts,
                                   int64_t numExperts, Value w1, Value w2,
-                                  Value gates, Value accumulator) {
+                                  Value gates, Value accumulator,
+                                  HiddenDropout dropout) {
   OpBuilder &b = tb.builder();
   Location loc = tb.location();
   Type elementType = getElementTypeOrSelf(x.getType());
@@ -37,8 +76,11 @@ Value mlir::sieve::buildRoutedMlp(TensorBuilder &tb, Value x, Value experts,
   // y += gate * W2^e u: scatter-added back into the token rows.
   Value downInit = accumulator ? accumulator
                                : tb.zeros({tokens, tb.dim(w2, 2)}, elementType);
-  return CvmmOp::create(b, loc, downInit.getType(), tb.relu(up), w2,
-                        sortedPairs, offsets, gates, downInit, k,
-                        RowOrder::Sorted, RowOrder::Token)
+  Value hidden = tb.relu(up);
+  if (dropout.seed && dropout.probability > 0.0)
+    hidden = dropHidden(tb, hidden, dropout);
+  return CvmmOp::create(b, loc, downInit.getType(), hidden, w2, sortedPairs,
+                        offsets, gates, downInit, k, RowOrder::Sorted,
+                        RowOrder::Token)
       .getResult(0);
 }

@@ -17,9 +17,17 @@ namespace mlir::sieve {
 /// combining sieve.cvmm (sorted -> token, scaled by the gates). `w1` is
 /// N_E x d_model x G, `w2` N_E x G x d_model. The sum is accumulated into
 /// `accumulator` (tokens x d_model) when given, else into zeros.
+/// Standard dropout on the hidden units (σ-MoE's "standard dropout"
+/// ablation): a mask from `seed`'s stream 1, kept with 1 - probability.
+struct HiddenDropout {
+  Value seed;
+  double probability = 0.0;
+};
+
 Value buildRoutedMlp(TensorBuilder &tb, Value x, Value experts,
                      int64_t numExperts, Value w1, Value w2, Value gates,
-                     Value accumulator = Value());
+                     Value accumulator = Value(),
+                     HiddenDropout dropout = HiddenDropout());
 
 } // namespace mlir::sieve
 

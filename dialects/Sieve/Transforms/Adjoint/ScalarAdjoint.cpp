@@ -60,6 +60,9 @@ private:
 
 LogicalResult ScalarGradients::backprop(Operation *op, Value grad) {
   using Pred = arith::CmpFPredicate;
+  // Constants (and anything else without operands) end the chain.
+  if (op->getNumOperands() == 0)
+    return success();
   if (isa<arith::AddFOp>(op)) {
     add(op->getOperand(0), grad);
     add(op->getOperand(1), grad);

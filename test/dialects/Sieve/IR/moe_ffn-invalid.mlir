@@ -105,8 +105,24 @@ func.func @dropout_out_of_range(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2
 
 // -----
 
+func.func @activation_dropout_out_of_range(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>, %w3: tensor<8x4xf32>) {
+  // expected-error @+1 {{activation_dropout must be in [0, 1), got -5.000000e-01}}
+  %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64, k = 1 : i64, selection_activation = #sieve.selection_activation<sigmoid>, activation_dropout = -0.5} : (tensor<?x8xf32>, tensor<4x8x2xf32>, tensor<4x2x8xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @activation_dropout_without_seed(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>, %w3: tensor<8x4xf32>) {
+  // expected-error @+1 {{dropout (expert 0.000000e+00, activation 1.000000e-01) in training needs a seed operand}}
+  %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64, k = 1 : i64, selection_activation = #sieve.selection_activation<sigmoid>, activation_dropout = 0.1, train} : (tensor<?x8xf32>, tensor<4x8x2xf32>, tensor<4x2x8xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
 func.func @dropout_without_seed(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>, %w3: tensor<8x4xf32>) {
-  // expected-error @+1 {{expert dropout (5.000000e-02) in training needs a seed operand}}
+  // expected-error @+1 {{dropout (expert 5.000000e-02, activation 0.000000e+00) in training needs a seed operand}}
   %y = sieve.moe_ffn %x, %w1, %w2, %w3 {num_experts = 4 : i64, expert_size = 2 : i64, k = 1 : i64, selection_activation = #sieve.selection_activation<sigmoid>, expert_dropout = 0.05, train} : (tensor<?x8xf32>, tensor<4x8x2xf32>, tensor<4x2x8xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
   return
 }
@@ -114,7 +130,7 @@ func.func @dropout_without_seed(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2
 // -----
 
 func.func @seed_in_evaluation(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>, %w3: tensor<8x4xf32>, %seed: i64) {
-  // expected-error @+1 {{seed is only used by expert dropout in training (train and expert_dropout > 0)}}
+  // expected-error @+1 {{seed is only used by dropout in training (train and expert_dropout or activation_dropout > 0)}}
   %y = sieve.moe_ffn %x, %w1, %w2, %w3 seed(%seed) {num_experts = 4 : i64, expert_size = 2 : i64, k = 1 : i64, selection_activation = #sieve.selection_activation<sigmoid>, expert_dropout = 0.05} : (tensor<?x8xf32>, tensor<4x8x2xf32>, tensor<4x2x8xf32>, tensor<8x4xf32>, i64) -> tensor<?x8xf32>
   return
 }

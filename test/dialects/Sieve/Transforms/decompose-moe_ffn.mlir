@@ -120,3 +120,23 @@ func.func @softmax_renorm(%x: tensor<?x8xbf16>, %w1: tensor<4x8x2xbf16>, %w2: te
       : (tensor<?x8xbf16>, tensor<4x8x2xbf16>, tensor<4x2x8xbf16>, tensor<8x4xbf16>) -> tensor<?x8xbf16>
   return %y : tensor<?x8xbf16>
 }
+
+// Standard dropout on the hidden units (Tab. 10's "standard dropout"): a
+// mask from the seed's stream 1 over the sorted hidden rows, applied with
+// inverted scaling between the ReLU and the down-projection.
+// CHECK-LABEL: func.func @standard_dropout
+// CHECK: %[[UP:.*]] = sieve.cvmm
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[UP]] :
+// CHECK: %[[MASK:.*]] = sieve.bernoulli_mask ins(%{{.*}} : i64) outs(%{{.*}} : tensor<?x2xi1>) {keep_probability = 8.000000e-01 : f64, stream = 1 : i64}
+// CHECK: %[[DROPPED:.*]] = linalg.generic {{.*}} ins(%[[RELU]], %[[MASK]] : tensor<?x2xf32>, tensor<?x2xi1>)
+// CHECK: arith.constant 1.250000e+00 : f32
+// CHECK: arith.select
+// CHECK: sieve.cvmm ins(%[[DROPPED]],
+func.func @standard_dropout(%x: tensor<?x8xf32>, %w1: tensor<4x8x2xf32>, %w2: tensor<4x2x8xf32>,
+                            %w3: tensor<8x4xf32>, %seed: i64) -> tensor<?x8xf32> {
+  %y = sieve.moe_ffn %x, %w1, %w2, %w3 seed(%seed) {num_experts = 4 : i64, expert_size = 2 : i64,
+      k = 2 : i64, selection_activation = #sieve.selection_activation<sigmoid>,
+      activation_dropout = 0.2, train}
+      : (tensor<?x8xf32>, tensor<4x8x2xf32>, tensor<4x2x8xf32>, tensor<8x4xf32>, i64) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
