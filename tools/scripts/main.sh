@@ -4,10 +4,10 @@
 # every distinct block) for this CPU, showing what each compiler stage
 # produced, and list the bundle's kernels. A second run is a cache hit.
 # Usage: tools/scripts/main.sh [MODEL.yaml | module.mlir]
-#        (default: models/e8-sigma-moe.yaml; the bundle goes to out/<name>)
+#        (default: models/paper/e8-sigma-moe.yaml; the bundle goes to out/<name>)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-model="${1:-$root/models/e8-sigma-moe.yaml}"
+model="${1:-$root/models/paper/e8-sigma-moe.yaml}"
 name=$(basename "${model%.*}")
 
 "$root/tools/scripts/setup-deps.sh"

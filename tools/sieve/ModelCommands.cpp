@@ -104,6 +104,11 @@ std::string number(double value) { return fmt::format("{:.6g}", value); }
 /// The description's corpus; a relative path is relative to the
 /// description's folder.
 lm::Corpus loadCorpus(const model::ModelDescription &d) {
+  if (d.tokenizer.kind != model::TokenizerKind::Bytes)
+    throw ::sieve::runtime::Error(
+        d.file + ": tokenizer " +
+        "sentencepiece is not implemented yet; only byte-level models "
+        "(tokenizer: {kind: bytes}) can be trained and evaluated");
   std::filesystem::path corpus = d.data.corpus;
   if (d.data.corpus != "gcide" && corpus.is_relative())
     corpus = std::filesystem::path(d.file).parent_path() / corpus;

@@ -41,7 +41,7 @@ std::string allErrors(const ReadResult &result) {
 
 TEST(ModelDescription, ReadsTheE8SigmaMoeModel) {
   ReadResult result =
-      readModelDescription(SIEVE_SOURCE_DIR "/models/e8-sigma-moe.yaml");
+      readModelDescription(SIEVE_SOURCE_DIR "/models/paper/e8-sigma-moe.yaml");
   ASSERT_TRUE(result.description) << allErrors(result);
   const ModelDescription &m = *result.description;
   EXPECT_EQ(m.name, "e8-sigma-moe");
@@ -63,7 +63,7 @@ TEST(ModelDescription, ReadsTheE8SigmaMoeModel) {
   EXPECT_DOUBLE_EQ(moe.expertDropout, 0.05);
   EXPECT_EQ(moe.regularizer, Regularizer::Entropy);
   EXPECT_DOUBLE_EQ(moe.regularizerWeight, 1e-4);
-  EXPECT_EQ(m.ffn[5].position.line, 19); // the line after "ffn:"
+  EXPECT_EQ(m.ffn[5].position.line, 15); // the line after "ffn:"
   EXPECT_EQ(m.training.batchSize, 32);
   EXPECT_DOUBLE_EQ(m.training.learningRate, 2.5e-4);
   EXPECT_EQ(distinctFfnBlocks(m).size(), 1u);
