@@ -115,9 +115,9 @@ void sieve::lm::dropoutForward(float *out, const float *x, int64_t n, double p,
     return;
   }
   float scale = static_cast<float>(1.0 / (1.0 - p));
+  runtime::BernoulliDraw draw(seed, stream, 1.0 - p);
   for (int64_t i = 0; i < n; ++i)
-    out[i] =
-        runtime::bernoulliKeep(seed, stream, i, 1.0 - p) ? x[i] * scale : 0.0f;
+    out[i] = draw.keep(i) ? x[i] * scale : 0.0f;
 }
 
 void sieve::lm::dropoutBackward(float *dx, const float *dout, int64_t n,
@@ -127,8 +127,9 @@ void sieve::lm::dropoutBackward(float *dx, const float *dout, int64_t n,
     return;
   }
   float scale = static_cast<float>(1.0 / (1.0 - p));
+  runtime::BernoulliDraw draw(seed, stream, 1.0 - p);
   for (int64_t i = 0; i < n; ++i)
-    if (runtime::bernoulliKeep(seed, stream, i, 1.0 - p))
+    if (draw.keep(i))
       dx[i] += dout[i] * scale;
 }
 

@@ -84,6 +84,7 @@ void sieve::lm::attentionForward(float *out, const float *a,
 
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const float keep = static_cast<float>(1.0 - dropout);
+  runtime::BernoulliDraw draw(seed, stream, 1.0 - dropout);
   std::vector<float> qu(T * dh), qv(T * dh), ac(T * S), g(T * S), p(T * S);
   for (int64_t b = 0; b < B; ++b)
     for (int64_t h = 0; h < H; ++h) {
@@ -112,9 +113,7 @@ void sieve::lm::attentionForward(float *out, const float *a,
         float inv = static_cast<float>(1.0 / sum);
         for (int64_t j = 0; j < S; ++j) {
           probs[i * S + j] = j < visible ? probs[i * S + j] * inv : 0.0f;
-          bool kept = dropout <= 0.0 ||
-                      runtime::bernoulliKeep(seed, stream,
-                                             dropIndex(s, b, h, i, j), keep);
+          bool kept = dropout <= 0.0 || draw.keep(dropIndex(s, b, h, i, j));
           p[i * S + j] = kept ? probs[i * S + j] / keep : 0.0f;
         }
       }
@@ -141,6 +140,7 @@ void sieve::lm::attentionBackward(float *da, const AttentionWeights &grads,
       dv(B * S * HD, 0.0f), dr(S * HD, 0.0f);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const float keep = static_cast<float>(1.0 - dropout);
+  runtime::BernoulliDraw draw(seed, stream, 1.0 - dropout);
   std::vector<float> qu(T * dh), qv(T * dh), p(T * S), dp(T * S), dscore(T * S),
       dg(T * S), dqPart(T * dh);
   for (int64_t b = 0; b < B; ++b)
@@ -154,9 +154,7 @@ void sieve::lm::attentionBackward(float *da, const AttentionWeights &grads,
       // The dropped-out probabilities, recomputed from the mask.
       for (int64_t i = 0; i < T; ++i)
         for (int64_t j = 0; j < S; ++j) {
-          bool kept = dropout <= 0.0 ||
-                      runtime::bernoulliKeep(seed, stream,
-                                             dropIndex(s, b, h, i, j), keep);
+          bool kept = dropout <= 0.0 || draw.keep(dropIndex(s, b, h, i, j));
           p[i * S + j] = kept ? probs[i * S + j] / keep : 0.0f;
         }
       // O = P' V: dP' = dO V^T, dV += P'^T dO.
@@ -169,10 +167,7 @@ void sieve::lm::attentionBackward(float *da, const AttentionWeights &grads,
         for (int64_t j = 0; j < S; ++j) {
           float dprob = dp[i * S + j];
           if (dropout > 0.0)
-            dprob = runtime::bernoulliKeep(seed, stream,
-                                           dropIndex(s, b, h, i, j), keep)
-                        ? dprob / keep
-                        : 0.0f;
+            dprob = draw.keep(dropIndex(s, b, h, i, j)) ? dprob / keep : 0.0f;
           dp[i * S + j] = dprob;
           dot += double(dprob) * probs[i * S + j];
         }

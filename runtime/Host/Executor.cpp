@@ -154,10 +154,16 @@ void HostExecutor::call(const Bundle &bundle, const std::string &function,
     args.push_back(reinterpret_cast<intptr_t>(descriptors.back().data()));
   }
 
-  using SetThreads = void (*)(int);
+  using SetInt = void (*)(int);
   if (auto setThreads =
-          reinterpret_cast<SetThreads>(bundle.lookup("omp_set_num_threads")))
+          reinterpret_cast<SetInt>(bundle.lookup("omp_set_num_threads")))
     setThreads(threads_);
+  // OpenMP's workers sleep as soon as a parallel loop ends instead of
+  // spinning for 200 ms: the caller's own serial work (a model's attention,
+  // OpenBLAS's threads) then keeps every core.
+  if (auto setBlocktime =
+          reinterpret_cast<SetInt>(bundle.lookup("kmp_set_blocktime")))
+    setBlocktime(0);
   kInvokers[args.size()](bundle.entry(fn), args.data());
 }
 

@@ -6,16 +6,6 @@
 
 using namespace sieve::runtime;
 
-uint64_t sieve::runtime::counterBits(uint64_t seed, uint64_t stream,
-                                     uint64_t index) {
-  // Unsigned arithmetic wraps modulo 2^64, as the op's description says.
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull * (index + 1) +
-               0xD1B54A32D192ED03ull * stream;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 uint32_t sieve::runtime::keepThreshold(double keepProbability) {
   if (!(keepProbability > 0.0))
     return 0;
