@@ -2,6 +2,7 @@
 
 #include "models/lm/Ops.h"
 
+#include "models/lm/Parallel.h"
 #include "runtime/Random/CounterRandom.h"
 
 #include <cblas.h>
@@ -11,6 +12,8 @@
 
 using namespace sieve;
 using namespace sieve::lm;
+
+void sieve::lm::keepBlasOnCallingThread() { openblas_set_num_threads(1); }
 
 void sieve::lm::linearForward(float *out, const float *in, const float *w,
                               const float *bias, int64_t n, int64_t k,
@@ -27,19 +30,29 @@ void sieve::lm::linearForward(float *out, const float *in, const float *w,
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < m; ++j)
         out[i * m + j] += bias[j];
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, k, 1.0f, in, k,
-              w, m, beta, out, m);
+  // Rows split over the cores (OpenBLAS itself stays on one thread).
+  parallelChunks(n, [&](int64_t begin, int64_t end) {
+    if (end > begin)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, end - begin, m, k,
+                  1.0f, in + begin * k, k, w, m, beta, out + begin * m, m);
+  });
 }
 
 void sieve::lm::linearBackward(float *din, float *dw, float *dbias,
                                const float *dout, const float *in,
                                const float *w, int64_t n, int64_t k,
                                int64_t m) {
-  if (din)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, k, m, 1.0f, dout, m,
-                w, m, 1.0f, din, k);
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, m, n, 1.0f, in, k,
-              dout, m, 1.0f, dw, m);
+  // din by rows, dw by columns: every core sums whole dot products.
+  parallelChunks(n, [&](int64_t begin, int64_t end) {
+    if (din && end > begin)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, end - begin, k, m,
+                  1.0f, dout + begin * m, m, w, m, 1.0f, din + begin * k, k);
+  });
+  parallelChunks(m, [&](int64_t begin, int64_t end) {
+    if (end > begin)
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, end - begin, n,
+                  1.0f, in, k, dout + begin, m, 1.0f, dw + begin, m);
+  });
   if (dbias)
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < m; ++j)
@@ -50,21 +63,23 @@ void sieve::lm::layerNormForward(float *out, float *mean, float *rstd,
                                  const float *x, const float *g, const float *b,
                                  int64_t n, int64_t c) {
   const float eps = 1e-5f;
-  for (int64_t i = 0; i < n; ++i) {
-    const float *row = x + i * c;
-    double sum = 0;
-    for (int64_t j = 0; j < c; ++j)
-      sum += row[j];
-    float mu = static_cast<float>(sum / c);
-    double var = 0;
-    for (int64_t j = 0; j < c; ++j)
-      var += double(row[j] - mu) * (row[j] - mu);
-    float inv = 1.0f / std::sqrt(static_cast<float>(var / c) + eps);
-    for (int64_t j = 0; j < c; ++j)
-      out[i * c + j] = (row[j] - mu) * inv * g[j] + b[j];
-    mean[i] = mu;
-    rstd[i] = inv;
-  }
+  parallelChunks(n, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float *row = x + i * c;
+      double sum = 0;
+      for (int64_t j = 0; j < c; ++j)
+        sum += row[j];
+      float mu = static_cast<float>(sum / c);
+      double var = 0;
+      for (int64_t j = 0; j < c; ++j)
+        var += double(row[j] - mu) * (row[j] - mu);
+      float inv = 1.0f / std::sqrt(static_cast<float>(var / c) + eps);
+      for (int64_t j = 0; j < c; ++j)
+        out[i * c + j] = (row[j] - mu) * inv * g[j] + b[j];
+      mean[i] = mu;
+      rstd[i] = inv;
+    }
+  });
 }
 
 void sieve::lm::layerNormBackward(float *dx, float *dg, float *db,

@@ -17,6 +17,10 @@
 
 namespace sieve::lm {
 
+/// Keeps OpenBLAS on the thread that calls it: the model splits its own
+/// products over the cores (Parallel.h), so a pool would only contend.
+void keepBlasOnCallingThread();
+
 /// out (n x m) = in (n x k) W (k x m) [+ bias]; `accumulate` adds to out.
 void linearForward(float *out, const float *in, const float *w,
                    const float *bias, int64_t n, int64_t k, int64_t m,

@@ -12,6 +12,7 @@
 #include "models/lm/RelativeAttention.h"
 
 #include "models/lm/Ops.h"
+#include "models/lm/Parallel.h"
 #include "runtime/Random/CounterRandom.h"
 
 #include <cblas.h>
@@ -85,9 +86,11 @@ void sieve::lm::attentionForward(float *out, const float *a,
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const float keep = static_cast<float>(1.0 - dropout);
   runtime::BernoulliDraw draw(seed, stream, 1.0 - dropout);
-  std::vector<float> qu(T * dh), qv(T * dh), ac(T * S), g(T * S), p(T * S);
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t h = 0; h < H; ++h) {
+  // Every (stream, head) pair is independent.
+  parallelChunks(B * H, [&](int64_t begin, int64_t end) {
+    std::vector<float> qu(T * dh), qv(T * dh), ac(T * S), g(T * S), p(T * S);
+    for (int64_t pair = begin; pair < end; ++pair) {
+      const int64_t b = pair / H, h = pair % H;
       const float *q = cache.q.data() + b * T * HD + h * dh;
       const float *k = cache.k.data() + b * S * HD + h * dh;
       const float *v = cache.v.data() + b * S * HD + h * dh;
@@ -120,6 +123,7 @@ void sieve::lm::attentionForward(float *out, const float *a,
       gemm(false, T, dh, S, p.data(), S, v, HD, 0.0f,
            cache.heads.data() + b * T * HD + h * dh, HD);
     }
+  });
   linearForward(out, cache.heads.data(), w.wo, nullptr, B * T, HD, D);
 }
 
@@ -141,66 +145,70 @@ void sieve::lm::attentionBackward(float *da, const AttentionWeights &grads,
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const float keep = static_cast<float>(1.0 - dropout);
   runtime::BernoulliDraw draw(seed, stream, 1.0 - dropout);
-  std::vector<float> qu(T * dh), qv(T * dh), p(T * S), dp(T * S), dscore(T * S),
-      dg(T * S), dqPart(T * dh);
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t h = 0; h < H; ++h) {
-      const float *q = cache.q.data() + b * T * HD + h * dh;
-      const float *k = cache.k.data() + b * S * HD + h * dh;
-      const float *v = cache.v.data() + b * S * HD + h * dh;
-      const float *r = cache.r.data() + h * dh;
-      const float *probs = cache.probs.data() + (b * H + h) * T * S;
-      const float *dO = dheads.data() + b * T * HD + h * dh;
-      // The dropped-out probabilities, recomputed from the mask.
-      for (int64_t i = 0; i < T; ++i)
-        for (int64_t j = 0; j < S; ++j) {
-          bool kept = dropout <= 0.0 || draw.keep(dropIndex(s, b, h, i, j));
-          p[i * S + j] = kept ? probs[i * S + j] / keep : 0.0f;
+  // Heads are independent (the streams of a head share dR, du and dv, so
+  // they stay on one thread, in order).
+  parallelChunks(H, [&](int64_t begin, int64_t end) {
+    std::vector<float> qu(T * dh), qv(T * dh), p(T * S), dp(T * S),
+        dscore(T * S), dg(T * S), dqPart(T * dh);
+    for (int64_t h = begin; h < end; ++h)
+      for (int64_t b = 0; b < B; ++b) {
+        const float *q = cache.q.data() + b * T * HD + h * dh;
+        const float *k = cache.k.data() + b * S * HD + h * dh;
+        const float *v = cache.v.data() + b * S * HD + h * dh;
+        const float *r = cache.r.data() + h * dh;
+        const float *probs = cache.probs.data() + (b * H + h) * T * S;
+        const float *dO = dheads.data() + b * T * HD + h * dh;
+        // The dropped-out probabilities, recomputed from the mask.
+        for (int64_t i = 0; i < T; ++i)
+          for (int64_t j = 0; j < S; ++j) {
+            bool kept = dropout <= 0.0 || draw.keep(dropIndex(s, b, h, i, j));
+            p[i * S + j] = kept ? probs[i * S + j] / keep : 0.0f;
+          }
+        // O = P' V: dP' = dO V^T, dV += P'^T dO.
+        gemm(true, T, S, dh, dO, HD, v, HD, 0.0f, dp.data(), S);
+        gemm(false, S, dh, T, p.data(), S, dO, HD, 1.0f,
+             dv.data() + b * S * HD + h * dh, HD, /*transA=*/true);
+        // Through dropout and the softmax, to scaled score gradients.
+        for (int64_t i = 0; i < T; ++i) {
+          double dot = 0;
+          for (int64_t j = 0; j < S; ++j) {
+            float dprob = dp[i * S + j];
+            if (dropout > 0.0)
+              dprob = draw.keep(dropIndex(s, b, h, i, j)) ? dprob / keep : 0.0f;
+            dp[i * S + j] = dprob;
+            dot += double(dprob) * probs[i * S + j];
+          }
+          std::fill(dg.begin() + i * S, dg.begin() + (i + 1) * S, 0.0f);
+          for (int64_t j = 0; j < S; ++j) {
+            float d = probs[i * S + j] *
+                      (dp[i * S + j] - static_cast<float>(dot)) * scale;
+            dscore[i * S + j] = j <= i + M ? d : 0.0f;
+            if (j <= i + M)
+              dg[i * S + (i + M - j)] += d;
+          }
         }
-      // O = P' V: dP' = dO V^T, dV += P'^T dO.
-      gemm(true, T, S, dh, dO, HD, v, HD, 0.0f, dp.data(), S);
-      gemm(false, S, dh, T, p.data(), S, dO, HD, 1.0f,
-           dv.data() + b * S * HD + h * dh, HD, /*transA=*/true);
-      // Through dropout and the softmax, to scaled score gradients.
-      for (int64_t i = 0; i < T; ++i) {
-        double dot = 0;
-        for (int64_t j = 0; j < S; ++j) {
-          float dprob = dp[i * S + j];
-          if (dropout > 0.0)
-            dprob = draw.keep(dropIndex(s, b, h, i, j)) ? dprob / keep : 0.0f;
-          dp[i * S + j] = dprob;
-          dot += double(dprob) * probs[i * S + j];
-        }
-        std::fill(dg.begin() + i * S, dg.begin() + (i + 1) * S, 0.0f);
-        for (int64_t j = 0; j < S; ++j) {
-          float d = probs[i * S + j] *
-                    (dp[i * S + j] - static_cast<float>(dot)) * scale;
-          dscore[i * S + j] = j <= i + M ? d : 0.0f;
-          if (j <= i + M)
-            dg[i * S + (i + M - j)] += d;
-        }
+        // AC = qu K^T: dqu = dAC K, dK += dAC^T qu; du += column sums of dqu.
+        addBias(qu.data(), q, w.u + h * dh, T, dh, HD);
+        addBias(qv.data(), q, w.v + h * dh, T, dh, HD);
+        gemm(false, T, dh, S, dscore.data(), S, k, HD, 0.0f, dqPart.data(), dh);
+        for (int64_t i = 0; i < T; ++i)
+          for (int64_t c = 0; c < dh; ++c) {
+            dq[(b * T + i) * HD + h * dh + c] += dqPart[i * dh + c];
+            grads.u[h * dh + c] += dqPart[i * dh + c];
+          }
+        gemm(false, S, dh, T, dscore.data(), S, qu.data(), dh, 1.0f,
+             dk.data() + b * S * HD + h * dh, HD, /*transA=*/true);
+        // G = qv R^T: dqv = dG R, dR += dG^T qv; dv_bias += column sums.
+        gemm(false, T, dh, S, dg.data(), S, r, HD, 0.0f, dqPart.data(), dh);
+        for (int64_t i = 0; i < T; ++i)
+          for (int64_t c = 0; c < dh; ++c) {
+            dq[(b * T + i) * HD + h * dh + c] += dqPart[i * dh + c];
+            grads.v[h * dh + c] += dqPart[i * dh + c];
+          }
+        gemm(false, S, dh, T, dg.data(), S, qv.data(), dh, 1.0f,
+             dr.data() + h * dh, HD, /*transA=*/true);
       }
-      // AC = qu K^T: dqu = dAC K, dK += dAC^T qu; du += column sums of dqu.
-      addBias(qu.data(), q, w.u + h * dh, T, dh, HD);
-      addBias(qv.data(), q, w.v + h * dh, T, dh, HD);
-      gemm(false, T, dh, S, dscore.data(), S, k, HD, 0.0f, dqPart.data(), dh);
-      for (int64_t i = 0; i < T; ++i)
-        for (int64_t c = 0; c < dh; ++c) {
-          dq[(b * T + i) * HD + h * dh + c] += dqPart[i * dh + c];
-          grads.u[h * dh + c] += dqPart[i * dh + c];
-        }
-      gemm(false, S, dh, T, dscore.data(), S, qu.data(), dh, 1.0f,
-           dk.data() + b * S * HD + h * dh, HD, /*transA=*/true);
-      // G = qv R^T: dqv = dG R, dR += dG^T qv; dv_bias += column sums.
-      gemm(false, T, dh, S, dg.data(), S, r, HD, 0.0f, dqPart.data(), dh);
-      for (int64_t i = 0; i < T; ++i)
-        for (int64_t c = 0; c < dh; ++c) {
-          dq[(b * T + i) * HD + h * dh + c] += dqPart[i * dh + c];
-          grads.v[h * dh + c] += dqPart[i * dh + c];
-        }
-      gemm(false, S, dh, T, dg.data(), S, qv.data(), dh, 1.0f,
-           dr.data() + h * dh, HD, /*transA=*/true);
-    }
+  });
 
   for (int64_t b = 0; b < B; ++b)
     linearBackward(da + (b * S + M) * D, grads.wq, nullptr,

@@ -55,6 +55,7 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
       vocab(description.tokenizer.vocabSize),
       dModel(description.transformer.dModel) {
   const model::TransformerConfig &t = desc.transformer;
+  keepBlasOnCallingThread();
   params.add("embedding", {vocab, dModel});
   std::vector<model::DistinctFfn> blocks = model::distinctFfnBlocks(desc);
   layers.resize(t.layers);
@@ -187,6 +188,8 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
     a.rstd2.assign(N, 0.0f);
     layerNormForward(a.ffnIn.data<float>(), a.mean2.data(), a.rstd2.data(),
                      h.data(), layer.ln2g->data(), layer.ln2b->data(), N, D);
+    if (feedForwardObserver)
+      feedForwardObserver(static_cast<int64_t>(l), a.ffnIn);
     int64_t expertSeed =
         static_cast<int64_t>(runtime::counterBits(seed, 1 + l, step) >> 1);
     loss.auxiliary +=

@@ -24,6 +24,8 @@
 
 #include "frontends/ModelDescription/ModelDescription.h"
 
+#include <functional>
+
 namespace sieve::lm {
 
 /// The memory of every layer for a batch of streams.
@@ -71,6 +73,14 @@ public:
   SegmentLoss evaluateSegment(const int32_t *inputs, const int32_t *targets,
                               int64_t batch, int64_t tokens, Memory &memory);
 
+  /// Called in every forward with each layer's feed-forward input (tokens x
+  /// d_model, after the layer norm): what the analyses route again.
+  using FeedForwardObserver =
+      std::function<void(int64_t layer, const runtime::Tensor &input)>;
+  void observeFeedForwardInputs(FeedForwardObserver observer) {
+    feedForwardObserver = std::move(observer);
+  }
+
 private:
   struct Layer;
   struct Activations;
@@ -84,6 +94,7 @@ private:
   Parameters params;
   std::vector<Layer> layers;
   int64_t vocab, dModel;
+  FeedForwardObserver feedForwardObserver;
 };
 
 } // namespace sieve::lm

@@ -17,6 +17,8 @@ packages=(
   python3-torch python3-yaml             # PyTorch cross-checks (Debian's python3)
   libopenblas-dev                        # the model's dense layers; the benchmarks' baseline
   zlib1g-dev dict-gcide                  # the default corpus (GCIDE, gzip-compressed)
+  libsentencepiece-dev                   # subword tokenizers (WikiText-103, C4, peS2o)
+  python3-matplotlib                     # sieve analyze's plots (Debian's python3)
 )
 
 missing=()

@@ -28,6 +28,11 @@ int runEvalCommand();
 extern llvm::cl::SubCommand paramsCommand;
 int runParamsCommand();
 
+/// `sieve analyze MODEL.yaml`: expert usage, co-occurrence, dead experts,
+/// active channels and training curves of a trained model (CSV and PNG).
+extern llvm::cl::SubCommand analyzeCommand;
+int runAnalyzeCommand();
+
 } // namespace mlir::sieve::driver
 
 #endif // SIEVE_TOOLS_SIEVE_COMMANDS_H

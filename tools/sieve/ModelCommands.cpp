@@ -7,16 +7,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Driver/ModelKernels.h"
 #include "models/lm/Checkpoint.h"
 #include "models/lm/ParameterCount.h"
 #include "models/lm/Trainer.h"
 #include "runtime/Core/Error.h"
 #include "tools/sieve/Commands.h"
+#include "tools/sieve/ModelSetup.h"
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -35,9 +34,11 @@ cl::SubCommand mlir::sieve::driver::paramsCommand(
 namespace {
 
 cl::opt<std::string> trainModel(cl::Positional, cl::Required,
-                                cl::desc("<model.yaml>"), cl::sub(trainCommand));
-cl::opt<std::string> trainOut("out", cl::desc("Run directory (default: "
-                                              "runs/<model name>)"),
+                                cl::desc("<model.yaml>"),
+                                cl::sub(trainCommand));
+cl::opt<std::string> trainOut("out",
+                              cl::desc("Run directory (default: "
+                                       "runs/<model name>)"),
                               cl::value_desc("dir"), cl::init(""),
                               cl::sub(trainCommand));
 cl::opt<bool> trainResume("resume",
@@ -56,16 +57,18 @@ cl::opt<std::string> trainCache("cache-dir", cl::desc("Kernel cache"),
 
 cl::opt<std::string> evalModel(cl::Positional, cl::Required,
                                cl::desc("<model.yaml>"), cl::sub(evalCommand));
-cl::opt<std::string> evalRun("run", cl::desc("Run directory with "
-                                             "model.safetensors (default: "
-                                             "runs/<model name>)"),
+cl::opt<std::string> evalRun("run",
+                             cl::desc("Run directory with "
+                                      "model.safetensors (default: "
+                                      "runs/<model name>)"),
                              cl::value_desc("dir"), cl::init(""),
                              cl::sub(evalCommand));
 cl::opt<int64_t> evalBatch("batch", cl::desc("Streams evaluated together"),
                            cl::init(16), cl::sub(evalCommand));
-cl::opt<int64_t> evalSegments(
-    "max-segments", cl::desc("Evaluate only this many segments per split"),
-    cl::init(0), cl::sub(evalCommand));
+cl::opt<int64_t>
+    evalSegments("max-segments",
+                 cl::desc("Evaluate only this many segments per split"),
+                 cl::init(0), cl::sub(evalCommand));
 cl::opt<std::string> evalCache("cache-dir", cl::desc("Kernel cache"),
                                cl::value_desc("dir"), cl::init(""),
                                cl::sub(evalCommand));
@@ -74,51 +77,12 @@ cl::opt<std::string> paramsModel(cl::Positional, cl::Required,
                                  cl::desc("<model.yaml>"),
                                  cl::sub(paramsCommand));
 
-/// Reads a description, printing its errors.
-std::optional<model::ModelDescription> read(const std::string &path) {
-  model::ReadResult result = model::readModelDescription(path);
-  for (const model::Diagnostic &error : result.errors)
-    fmt::print(stderr, "{}\n", error.str());
-  return result.description;
-}
-
-std::string runDirectory(const std::string &given,
-                         const model::ModelDescription &d) {
-  return given.empty() ? "runs/" + d.name : given;
-}
-
-/// The model with its kernels compiled (or taken from the cache).
-std::unique_ptr<lm::TransformerXL>
-buildModel(const model::ModelDescription &d, const std::string &run,
-           const std::string &cache) {
-  bool hit = false;
-  auto kernels =
-      mlir::sieve::compileModelKernels(d, run + "/kernels", cache, &hit);
-  fmt::print(stderr, "kernels: {} ({})\n", run + "/kernels",
-             hit ? "cache hit" : "compiled");
-  return std::make_unique<lm::TransformerXL>(d, kernels);
-}
-
 std::string number(double value) { return fmt::format("{:.6g}", value); }
-
-/// The description's corpus; a relative path is relative to the
-/// description's folder.
-lm::Corpus loadCorpus(const model::ModelDescription &d) {
-  if (d.tokenizer.kind != model::TokenizerKind::Bytes)
-    throw ::sieve::runtime::Error(
-        d.file + ": tokenizer " +
-        "sentencepiece is not implemented yet; only byte-level models "
-        "(tokenizer: {kind: bytes}) can be trained and evaluated");
-  std::filesystem::path corpus = d.data.corpus;
-  if (d.data.corpus != "gcide" && corpus.is_relative())
-    corpus = std::filesystem::path(d.file).parent_path() / corpus;
-  return lm::loadByteCorpus(corpus.string(), d.data.limit);
-}
 
 } // namespace
 
 int mlir::sieve::driver::runTrainCommand() {
-  std::optional<model::ModelDescription> d = read(trainModel);
+  std::optional<model::ModelDescription> d = readDescription(trainModel);
   if (!d)
     return 1;
   try {
@@ -128,8 +92,7 @@ int mlir::sieve::driver::runTrainCommand() {
     fmt::print(stderr,
                "sieve train: {} ({} parameters) on {} ({} training bytes), "
                "run {}\n",
-               d->name, count.total(), corpus.source, corpus.train.size(),
-               run);
+               d->name, count.total(), corpus.source, corpus.train.size(), run);
     auto lmodel = buildModel(*d, run, trainCache);
     lm::TrainOptions options;
     options.outputDirectory = run;
@@ -139,8 +102,9 @@ int mlir::sieve::driver::runTrainCommand() {
     options.progress = &std::cerr;
     lm::TrainResult result = lm::trainModel(*lmodel, corpus, options);
     std::ofstream(run + "/train.json")
-        << "{\"model\": \"" << d->name << "\", \"parameters\": "
-        << count.total() << ", \"steps\": " << result.lastStep
+        << "{\"model\": \"" << d->name
+        << "\", \"parameters\": " << count.total()
+        << ", \"steps\": " << result.lastStep
         << ", \"tokens_per_s\": " << number(result.tokensPerSecond())
         << ", \"seconds\": " << number(result.seconds)
         << ", \"last_loss\": " << number(result.lastLoss) << "}\n";
@@ -156,7 +120,7 @@ int mlir::sieve::driver::runTrainCommand() {
 }
 
 int mlir::sieve::driver::runEvalCommand() {
-  std::optional<model::ModelDescription> d = read(evalModel);
+  std::optional<model::ModelDescription> d = readDescription(evalModel);
   if (!d)
     return 1;
   try {
@@ -168,7 +132,7 @@ int mlir::sieve::driver::runEvalCommand() {
     std::string json = "{\"model\": \"" + d->name + "\"";
     for (auto [name, split] :
          {std::pair<const char *, const std::vector<int32_t> *>{"valid",
-                                                                 &corpus.valid},
+                                                                &corpus.valid},
           {"test", &corpus.test}}) {
       lm::EvalResult result =
           lm::evaluateModel(*lmodel, *split, evalBatch, evalSegments);
@@ -191,7 +155,7 @@ int mlir::sieve::driver::runEvalCommand() {
 }
 
 int mlir::sieve::driver::runParamsCommand() {
-  std::optional<model::ModelDescription> d = read(paramsModel);
+  std::optional<model::ModelDescription> d = readDescription(paramsModel);
   if (!d)
     return 1;
   lm::ParameterCount count = lm::countModelParameters(*d);
@@ -209,7 +173,7 @@ int mlir::sieve::driver::runParamsCommand() {
                  model::summary(block.block.config),
                  lm::parameterEqualDenseWidth(block.block.config));
   fmt::print("  feed-forward share of forward FLOPs: {:.1f}%\n",
-             100.0 * lm::feedForwardFlopShare(
-                         *d, d->transformer.context + d->transformer.memory));
+             100.0 * lm::feedForwardFlopShare(*d, d->transformer.context +
+                                                      d->transformer.memory));
   return 0;
 }

@@ -27,7 +27,9 @@ int main(int argc, char **argv) {
       "  sieve compile FILE -o DIR        compile it into a kernel bundle\n"
       "  sieve train MODEL.yaml           train the model on its corpus\n"
       "  sieve eval MODEL.yaml            evaluate a trained model\n"
-      "  sieve params MODEL.yaml          its parameters by component\n");
+      "  sieve params MODEL.yaml          its parameters by component\n"
+      "  sieve analyze MODEL.yaml         expert usage, active channels and "
+      "training curves of a trained model\n");
 
   if (mlir::sieve::driver::stagesCommand)
     return mlir::sieve::driver::runStagesCommand();
@@ -39,6 +41,8 @@ int main(int argc, char **argv) {
     return mlir::sieve::driver::runEvalCommand();
   if (mlir::sieve::driver::paramsCommand)
     return mlir::sieve::driver::runParamsCommand();
+  if (mlir::sieve::driver::analyzeCommand)
+    return mlir::sieve::driver::runAnalyzeCommand();
 
   fmt::print(stderr, "sieve: error: no subcommand given; see `sieve --help`\n");
   return 1;
