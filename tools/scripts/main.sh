@@ -1,31 +1,69 @@
 #!/usr/bin/env bash
-# The project's main job at this stage: compile a model description's
-# feed-forward kernels (forward, training forward and derived backward of
-# every distinct block) for this CPU, showing what each compiler stage
-# produced, and list the bundle's kernels. A second run is a cache hit.
-# Usage: tools/scripts/main.sh [MODEL.yaml | module.mlir]
-#        (default: models/paper/e8-sigma-moe.yaml; the bundle goes to out/<name>)
+# The project's main job: train a small σ-MoE language model and its
+# parameter-equal dense baseline on the default corpus (GCIDE, from Debian's
+# dict-gcide) on the CPU, evaluate both with the longer evaluation memory,
+# analyse them (expert usage, co-occurrence, active channels, training
+# curves) and print them side by side.
+#
+# Usage: tools/scripts/main.sh
+#   runs/main/<model>/   each run: metrics.jsonl, checkpoints, eval.json
+#   runs/main/plots/     the plots (and their CSV files)
+# SIEVE_EVAL_SEGMENTS (default 128: the first 128 x 16 x 64 = 131072
+# characters of each split; 0: the whole splits) bounds the evaluation.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-model="${1:-$root/models/paper/e8-sigma-moe.yaml}"
-name=$(basename "${model%.*}")
+segments="${SIEVE_EVAL_SEGMENTS:-128}"
+runs="$root/runs/main"
+plots="$runs/plots"
+models=(small/sigma-moe small/dense)
 
 "$root/tools/scripts/setup-deps.sh"
-"$root/tools/scripts/build.sh" sieve sieve-opt >&2
-echo "== the compiler's stages for $model (op census per stage) =="
-"$root/build/bin/sieve" stages "$model" --census-only
-echo "== sieve compile $model --target host -o out/$name =="
-"$root/build/bin/sieve" compile "$model" --target host -o "$root/out/$name"
-python3 - "$root/out/$name/manifest.json" <<'PY'
+"$root/tools/scripts/build.sh" sieve >&2
+sieve="$root/build/bin/sieve"
+start=$(date +%s)
+mkdir -p "$plots"
+
+for model in "${models[@]}"; do
+  yaml="$root/models/$model.yaml"
+  name=$(basename "$model")
+  echo "== $name: sieve params =="
+  "$sieve" params "$yaml"
+  echo "== $name: sieve train (run $runs/$name) =="
+  "$sieve" train "$yaml" --out "$runs/$name"
+  echo "== $name: sieve eval =="
+  "$sieve" eval "$yaml" --run "$runs/$name" --max-segments "$segments"
+  echo "== $name: sieve analyze =="
+  "$sieve" analyze "$yaml" --run "$runs/$name" --out "$plots/$name"
+done
+
+/usr/bin/python3 "$root/tools/analysis/sieve_plots.py" compare \
+  "$plots/training-curves.png" \
+  "σ-MoE=$plots/sigma-moe/training_curve.csv" \
+  "dense=$plots/dense/training_curve.csv"
+
+echo
+echo "== side by side (GCIDE; evaluation memory 256) =="
+/usr/bin/python3 - "$runs" "${models[@]}" <<'PY'
 import json, sys
-manifest = json.load(open(sys.argv[1]))
-cpu = manifest["target"]["description"].split(" features")[0]
-print(f"{len(manifest['functions'])} kernels in {sys.argv[1].rsplit('/', 1)[0]} ({cpu}):")
-for function in manifest["functions"]:
-    args = ", ".join(
-        f"{a['name']} {a['dtype']}" + (f"[{'x'.join(map(str, a['shape']))}]"
-                                      if "shape" in a else "")
-        for a in function["arguments"] if a["kind"] != "output")
-    outs = ", ".join(a["name"] for a in function["arguments"] if a["kind"] == "output")
-    print(f"  {function['name']}({args}) -> {outs}")
+runs, models = sys.argv[1], sys.argv[2:]
+rows = []
+for model in models:
+    name = model.split("/")[-1]
+    train = json.load(open(f"{runs}/{name}/train.json"))
+    evaluation = json.load(open(f"{runs}/{name}/eval.json"))
+    rows.append([train["model"], f"{train['parameters']:,}",
+                 f"{100 * train['ffn_flop_share']:.1f}%",
+                 f"{evaluation['valid']['bits_per_token']:.3f}",
+                 f"{evaluation['test']['bits_per_token']:.3f}",
+                 f"{train['tokens_per_s']:.0f}", f"{train['seconds']:.0f} s"])
+header = ["model", "parameters", "FFN FLOPs", "valid bpc", "test bpc",
+          "train tokens/s", "train time"]
+widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+for row in [header] + rows:
+    print("  ".join(str(c).rjust(w) for c, w in zip(row, widths)))
+tokens = json.load(open(f"{runs}/{models[0].split('/')[-1]}/eval.json"))["valid"]["tokens"]
+print(f"(bpc over the first {tokens} characters of each split; FFN FLOPs: "
+      "the feed-forward blocks' share of a forward pass)")
 PY
+echo "plots: $plots (training-curves.png; per model: expert_usage, expert_cooccurrence or active_channels, training_curve)"
+echo "main job: $(( $(date +%s) - start )) s after the build"

@@ -103,7 +103,9 @@ int mlir::sieve::driver::runTrainCommand() {
     lm::TrainResult result = lm::trainModel(*lmodel, corpus, options);
     std::ofstream(run + "/train.json")
         << "{\"model\": \"" << d->name
-        << "\", \"parameters\": " << count.total()
+        << "\", \"parameters\": " << count.total() << ", \"ffn_flop_share\": "
+        << number(lm::feedForwardFlopShare(*d, d->transformer.context +
+                                                   d->transformer.memory))
         << ", \"steps\": " << result.lastStep
         << ", \"tokens_per_s\": " << number(result.tokensPerSecond())
         << ", \"seconds\": " << number(result.seconds)
