@@ -103,8 +103,11 @@ def write(path, name, comment, shape, ffn, training, data=None):
     if shape["tokenizer"] == "bytes":
         lines.append("  kind: bytes")
     else:
+        # WikiText-103 lives in data/wikitext-103 (see models/README.md);
+        # the 8000-piece model is trained there on first use.
         lines += ["  kind: sentencepiece", "  vocab_size: 8000",
-                  "  model: wikitext-103.model"]
+                  "  model: ../../data/wikitext-103/sieve-8000.model"]
+        data = dict(format="wikitext103", path="../../data/wikitext-103")
     lines.append("model:")
     for key in ("d_model", "layers", "heads", "head_size", "context"):
         lines.append(f"  {key}: {shape[key]}")

@@ -115,6 +115,9 @@ std::optional<std::string> KernelCache::lookup(StringRef key,
 FailureOr<std::string>
 KernelCache::makeStagingDirectory(std::string &error) const {
   SmallString<256> staging(root);
+  // createUniqueDirectory puts a relative prefix under the system's
+  // temporary folder, not under the working directory.
+  fs::make_absolute(staging);
   path::append(staging, "staging");
   if (std::error_code ec = fs::create_directories(staging)) {
     error = "cannot create the kernel cache directory " + std::string(staging) +

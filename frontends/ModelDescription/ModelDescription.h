@@ -42,8 +42,10 @@ struct TokenizerConfig {
   TokenizerKind kind = TokenizerKind::Bytes;
   int64_t vocabSize = 0;
   /// A trained SentencePiece model, relative to the description's folder;
-  /// empty when it is still to be trained.
+  /// trained on the training split when the file does not exist yet.
   std::string model;
+  /// Lines (documents) of the training split SentencePiece learns from.
+  int64_t trainingLines = 1000000;
 };
 
 /// The Transformer-XL around the feed-forward blocks (σ-MoE paper Tab. 8).
@@ -69,11 +71,24 @@ struct TrainingConfig {
   int64_t checkpointEvery = 1000, logEvery = 10;
 };
 
-/// The corpus: "gcide" (the default: GCIDE, from Debian's dict-gcide) or a
-/// file; `limit` > 0 uses only its first `limit` bytes.
+/// How the corpus is stored: bytes of one file (the Enwik8 setting),
+/// WikiText-103's wiki.{train,valid,test}.tokens, or JSON-lines documents
+/// (C4, peS2o) with a text field; the latter two for subword tokenizers.
+enum class DataFormat { Bytes, WikiText103, JsonLines };
+
+/// The corpus. Bytes: `corpus` is "gcide" (the default: GCIDE, from
+/// Debian's dict-gcide) or a file, and `limit` > 0 uses only its first
+/// `limit` bytes. WikiText-103: `path` is the folder of its three files.
+/// JSON lines: the files of each split (gzip-compressed or not) and the
+/// documents' text field. For both, `limit` > 0 reads at most `limit` bytes
+/// of text per split. Paths are relative to the description's folder.
 struct DataConfig {
+  DataFormat format = DataFormat::Bytes;
   std::string corpus = "gcide";
   int64_t limit = 0;
+  std::string path;
+  std::vector<std::string> train, valid, test;
+  std::string textField = "text";
 };
 
 struct ModelDescription {

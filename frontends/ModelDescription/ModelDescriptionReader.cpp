@@ -24,7 +24,7 @@ void readTokenizer(YamlFields &top, ModelDescription &model,
                                 "vocab_size: N}"))
     return;
   YamlFields fields(top.node("tokenizer"), "tokenizer", sink);
-  fields.rejectUnknownKeys({"kind", "vocab_size", "model"});
+  fields.rejectUnknownKeys({"kind", "vocab_size", "model", "training_lines"});
   auto kind = fields.choice<TokenizerKind>(
       "kind", required,
       {{"bytes", TokenizerKind::Bytes},
@@ -38,10 +38,19 @@ void readTokenizer(YamlFields &top, ModelDescription &model,
         fields.integer("vocab_size", optional, 256, 256).value_or(256);
     if (fields.has("model"))
       fields.error("model", "only a sentencepiece tokenizer has a model file");
+    if (fields.has("training_lines"))
+      fields.error("training_lines",
+                   "only a sentencepiece tokenizer has training_lines");
     return;
   }
   tokenizer.vocabSize = fields.integer("vocab_size", required, 2).value_or(0);
   tokenizer.model = fields.string("model", optional).value_or("");
+  if (fields.has("model") && tokenizer.model.empty())
+    fields.error("model", "expected the path of a SentencePiece model");
+  if (!fields.has("model"))
+    tokenizer.model = model.name + ".model";
+  tokenizer.trainingLines = fields.integer("training_lines", optional, 1)
+                                .value_or(tokenizer.trainingLines);
 }
 
 void readTransformer(YamlFields &top, ModelDescription &model,
@@ -128,9 +137,8 @@ void readTraining(YamlFields &top, ModelDescription &model,
   if (!top.has("training"))
     return;
   YamlFields fields(top.node("training"), "training", sink);
-  fields.rejectUnknownKeys({"batch_size", "steps", "lr", "warmup",
-                            "grad_clip", "seed", "checkpoint_every",
-                            "log_every"});
+  fields.rejectUnknownKeys({"batch_size", "steps", "lr", "warmup", "grad_clip",
+                            "seed", "checkpoint_every", "log_every"});
   training.batchSize =
       fields.integer("batch_size", optional, 1).value_or(training.batchSize);
   training.steps =
@@ -148,15 +156,75 @@ void readTraining(YamlFields &top, ModelDescription &model,
       fields.integer("log_every", optional, 1).value_or(training.logEvery);
 }
 
+/// A list of file paths, or an error at `key`.
+std::vector<std::string> fileList(YamlFields &fields, const std::string &key) {
+  YAML::Node list = fields.node(key);
+  std::vector<std::string> files;
+  if (list.IsSequence())
+    for (const YAML::Node &item : list)
+      if (item.IsScalar() && !item.Scalar().empty())
+        files.push_back(item.Scalar());
+  if (!list.IsSequence() || files.size() != list.size() || files.empty())
+    fields.error(key, "expected a non-empty list of file paths");
+  return files;
+}
+
 void readData(YamlFields &top, ModelDescription &model, DiagnosticSink &sink) {
-  if (!top.has("data"))
+  DataConfig &data = model.data;
+  bool subword = model.tokenizer.kind == TokenizerKind::SentencePiece;
+  if (!top.has("data")) {
+    if (subword)
+      top.error("tokenizer", "a sentencepiece tokenizer needs a data section "
+                             "with format wikitext103 or jsonl");
     return;
+  }
   YamlFields fields(top.node("data"), "data", sink);
-  fields.rejectUnknownKeys({"corpus", "limit"});
-  model.data.corpus = fields.string("corpus", optional).value_or("gcide");
-  model.data.limit = fields.integer("limit", optional, 0).value_or(0);
-  if (fields.has("corpus") && model.data.corpus.empty())
-    fields.error("corpus", "expected \"gcide\" or a file path");
+  fields.rejectUnknownKeys({"format", "corpus", "limit", "path", "train",
+                            "valid", "test", "text_field"});
+  data.format =
+      fields
+          .choice<DataFormat>("format", optional,
+                              {{"bytes", DataFormat::Bytes},
+                               {"wikitext103", DataFormat::WikiText103},
+                               {"jsonl", DataFormat::JsonLines}})
+          .value_or(DataFormat::Bytes);
+  data.limit = fields.integer("limit", optional, 0).value_or(0);
+  bool bytes = data.format == DataFormat::Bytes;
+  if (subword && !fields.has("format"))
+    fields.require("format", "wikitext103 or jsonl, for a sentencepiece "
+                             "tokenizer");
+  else if (bytes == subword)
+    fields.error("format", subword ? "a sentencepiece tokenizer reads format "
+                                     "wikitext103 or jsonl"
+                                   : "this format needs a sentencepiece "
+                                     "tokenizer (tokenizer: {kind: "
+                                     "sentencepiece, vocab_size: N})");
+  auto only = [&](const char *key, bool allowed, const char *format) {
+    if (fields.has(key) && !allowed)
+      fields.error(key, std::string(key) + " belongs to format " + format);
+  };
+  only("corpus", bytes, "bytes");
+  only("path", data.format == DataFormat::WikiText103, "wikitext103");
+  for (const char *key : {"train", "valid", "test", "text_field"})
+    only(key, data.format == DataFormat::JsonLines, "jsonl");
+
+  if (bytes) {
+    data.corpus = fields.string("corpus", optional).value_or("gcide");
+    if (fields.has("corpus") && data.corpus.empty())
+      fields.error("corpus", "expected \"gcide\" or a file path");
+  } else if (data.format == DataFormat::WikiText103) {
+    data.path = fields.string("path", required).value_or("");
+  } else {
+    for (auto [key, files] :
+         {std::pair<const char *, std::vector<std::string> *>{"train",
+                                                              &data.train},
+          {"valid", &data.valid}})
+      if (fields.require(key, "a list of JSON-lines files"))
+        *files = fileList(fields, key);
+    if (fields.has("test"))
+      data.test = fileList(fields, "test");
+    data.textField = fields.string("text_field", optional).value_or("text");
+  }
 }
 
 bool before(const Diagnostic &a, const Diagnostic &b) {

@@ -28,11 +28,10 @@ void restore(const runtime::SafeTensors &file, const std::string &path,
   if (it == file.tensors.end())
     throw runtime::Error("checkpoint " + path + " has no tensor '" + name +
                          "' (is it a checkpoint of another model?)");
-  if (it->second.shape() != into.shape() ||
-      it->second.dtype() != into.dtype())
-    throw runtime::Error("checkpoint " + path + ": tensor '" + name +
-                         "' is " + it->second.describe() +
-                         " but the model's is " + into.describe());
+  if (it->second.shape() != into.shape() || it->second.dtype() != into.dtype())
+    throw runtime::Error("checkpoint " + path + ": tensor '" + name + "' is " +
+                         it->second.describe() + " but the model's is " +
+                         into.describe());
   std::memcpy(into.raw(), it->second.raw(), into.bytes());
 }
 
@@ -89,9 +88,9 @@ void sieve::lm::loadCheckpoint(const std::string &path, TransformerXL &model,
 }
 
 void sieve::lm::saveWeights(const std::string &path, TransformerXL &model) {
-  runtime::writeSafeTensors(path, parameterList(model),
-                            {{"sieve.kind", "weights"},
-                             {"sieve.model", model.description().name}});
+  runtime::writeSafeTensors(
+      path, parameterList(model),
+      {{"sieve.kind", "weights"}, {"sieve.model", model.description().name}});
 }
 
 void sieve::lm::loadWeights(const std::string &path, TransformerXL &model) {

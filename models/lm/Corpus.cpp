@@ -15,12 +15,11 @@ Corpus sieve::lm::loadByteCorpus(const std::string &corpus, int64_t limit) {
   std::string path = corpus == "gcide" ? kGcidePath : corpus;
   struct stat info;
   if (::stat(path.c_str(), &info) != 0)
-    throw runtime::Error(
-        corpus == "gcide"
-            ? "the default corpus needs Debian's dict-gcide "
-              "(tools/scripts/setup-deps.sh installs it): " +
-                  path + " is missing"
-            : "corpus " + path + " does not exist");
+    throw runtime::Error(corpus == "gcide"
+                             ? "the default corpus needs Debian's dict-gcide "
+                               "(tools/scripts/setup-deps.sh installs it): " +
+                                   path + " is missing"
+                             : "corpus " + path + " does not exist");
   // gzopen reads gzip (and dictzip) files and plain files alike.
   gzFile file = gzopen(path.c_str(), "rb");
   if (!file)

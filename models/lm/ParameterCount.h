@@ -36,8 +36,7 @@ int64_t parameterEqualDenseWidth(const model::LayerConfig &config);
 /// The feed-forward FLOPs share of a forward pass per token: FFN multiply-
 /// adds (the selected experts only) over all of the model's, with the
 /// attention over `keys` positions.
-double feedForwardFlopShare(const model::ModelDescription &model,
-                            int64_t keys);
+double feedForwardFlopShare(const model::ModelDescription &model, int64_t keys);
 
 } // namespace sieve::lm
 

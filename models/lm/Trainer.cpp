@@ -85,8 +85,8 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
     if (stream.segment(step, inputs, targets))
       state.memory.length = 0; // a new pass: the memory is stale
     model.parameters().zeroGrads();
-    SegmentLoss loss = model.trainSegment(inputs.data(), targets.data(),
-                                          batch, state.memory, t.seed, step);
+    SegmentLoss loss = model.trainSegment(inputs.data(), targets.data(), batch,
+                                          state.memory, t.seed, step);
     double lr = cosineLearningRate(t.learningRate, step, steps, t.warmup);
     double norm = adam.step(lr, t.gradClip);
     state.step = step + 1;
@@ -95,9 +95,9 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
     result.lastLoss = crossEntropy + loss.auxiliary;
     result.tokens += loss.tokens;
     result.lastStep = state.step;
-    result.seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     char line[512];
     std::snprintf(line, sizeof line,
                   "{\"step\": %lld, \"loss\": %.6f, \"cross_entropy\": %.6f, "
@@ -150,8 +150,8 @@ EvalResult sieve::lm::evaluateModel(TransformerXL &model,
   std::vector<int32_t> inputs, targets;
   for (int64_t s = 0; s < segments; ++s) {
     stream.segment(s, inputs, targets);
-    SegmentLoss loss = model.evaluateSegment(
-        inputs.data(), targets.data(), batch, t.context, memory);
+    SegmentLoss loss = model.evaluateSegment(inputs.data(), targets.data(),
+                                             batch, t.context, memory);
     result.crossEntropy += loss.crossEntropy;
     result.tokens += loss.tokens;
   }

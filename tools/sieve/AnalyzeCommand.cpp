@@ -142,7 +142,7 @@ int mlir::sieve::driver::runAnalyzeCommand() {
           weights + " does not exist: train the model first (sieve train)");
     auto model = buildModel(*d, run, analyzeCache);
     lm::loadWeights(weights, *model);
-    lm::Corpus corpus = loadCorpus(*d);
+    lm::Corpus corpus = loadCorpus(*d, analyzeCache);
 
     std::vector<std::string> files;
     {

@@ -33,6 +33,10 @@ int runParamsCommand();
 extern llvm::cl::SubCommand analyzeCommand;
 int runAnalyzeCommand();
 
+/// `sieve tokenize MODEL.yaml`: train the tokenizer, encode the corpus.
+extern llvm::cl::SubCommand tokenizeCommand;
+int runTokenizeCommand();
+
 } // namespace mlir::sieve::driver
 
 #endif // SIEVE_TOOLS_SIEVE_COMMANDS_H

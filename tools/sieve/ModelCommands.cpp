@@ -88,9 +88,9 @@ int mlir::sieve::driver::runTrainCommand() {
   try {
     std::string run = runDirectory(trainOut, *d);
     lm::ParameterCount count = lm::countModelParameters(*d);
-    lm::Corpus corpus = loadCorpus(*d);
+    lm::Corpus corpus = loadCorpus(*d, trainCache);
     fmt::print(stderr,
-               "sieve train: {} ({} parameters) on {} ({} training bytes), "
+               "sieve train: {} ({} parameters) on {} ({} training tokens), "
                "run {}\n",
                d->name, count.total(), corpus.source, corpus.train.size(), run);
     auto lmodel = buildModel(*d, run, trainCache);
@@ -129,13 +129,18 @@ int mlir::sieve::driver::runEvalCommand() {
     std::string run = runDirectory(evalRun, *d);
     auto lmodel = buildModel(*d, run, evalCache);
     lm::loadWeights(run + "/model.safetensors", *lmodel);
-    lm::Corpus corpus = loadCorpus(*d);
+    lm::Corpus corpus = loadCorpus(*d, evalCache);
     bool bytes = d->tokenizer.kind == model::TokenizerKind::Bytes;
     std::string json = "{\"model\": \"" + d->name + "\"";
     for (auto [name, split] :
          {std::pair<const char *, const std::vector<int32_t> *>{"valid",
                                                                 &corpus.valid},
           {"test", &corpus.test}}) {
+      if (split->empty()) {
+        fmt::print("{} {}: no {} split in the description's data\n", d->name,
+                   name, name);
+        continue;
+      }
       lm::EvalResult result =
           lm::evaluateModel(*lmodel, *split, evalBatch, evalSegments);
       fmt::print("{} {}: {} over {} tokens (memory {})\n", d->name, name,

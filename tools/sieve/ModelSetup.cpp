@@ -2,12 +2,15 @@
 
 #include "tools/sieve/ModelSetup.h"
 
+#include "compiler/Cache/KernelCache.h"
 #include "compiler/Driver/ModelKernels.h"
+#include "models/lm/SubwordCorpus.h"
 #include "runtime/Core/Error.h"
 
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <iostream>
 
 namespace lm = ::sieve::lm;
 namespace model = ::sieve::model;
@@ -38,12 +41,11 @@ mlir::sieve::driver::buildModel(const model::ModelDescription &d,
   return std::make_unique<lm::TransformerXL>(d, kernels);
 }
 
-lm::Corpus mlir::sieve::driver::loadCorpus(const model::ModelDescription &d) {
-  if (d.tokenizer.kind != model::TokenizerKind::Bytes)
-    throw ::sieve::runtime::Error(
-        d.file + ": tokenizer " +
-        "sentencepiece is not implemented yet; only byte-level models "
-        "(tokenizer: {kind: bytes}) can be trained and evaluated");
+lm::Corpus mlir::sieve::driver::loadCorpus(const model::ModelDescription &d,
+                                           const std::string &cache) {
+  if (d.tokenizer.kind == model::TokenizerKind::SentencePiece)
+    return lm::loadSubwordCorpus(
+        d, cache.empty() ? KernelCache::defaultDirectory() : cache, std::cerr);
   std::filesystem::path corpus = d.data.corpus;
   if (d.data.corpus != "gcide" && corpus.is_relative())
     corpus = std::filesystem::path(d.file).parent_path() / corpus;

@@ -34,8 +34,11 @@ buildModel(const ::sieve::model::ModelDescription &d, const std::string &run,
            const std::string &cache);
 
 /// The description's corpus; a relative path is relative to the
-/// description's folder. Throws ::sieve::runtime::Error.
-::sieve::lm::Corpus loadCorpus(const ::sieve::model::ModelDescription &d);
+/// description's folder. A subword corpus trains its tokenizer when needed
+/// and keeps its encoded splits under `cache` (or the default cache).
+/// Throws ::sieve::runtime::Error.
+::sieve::lm::Corpus loadCorpus(const ::sieve::model::ModelDescription &d,
+                               const std::string &cache);
 
 } // namespace mlir::sieve::driver
 

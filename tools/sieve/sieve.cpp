@@ -25,6 +25,8 @@ int main(int argc, char **argv) {
       "  sieve stages FILE                run a model or module through every "
       "compiler stage\n"
       "  sieve compile FILE -o DIR        compile it into a kernel bundle\n"
+      "  sieve tokenize MODEL.yaml        train its tokenizer, encode its "
+      "corpus\n"
       "  sieve train MODEL.yaml           train the model on its corpus\n"
       "  sieve eval MODEL.yaml            evaluate a trained model\n"
       "  sieve params MODEL.yaml          its parameters by component\n"
@@ -41,6 +43,8 @@ int main(int argc, char **argv) {
     return mlir::sieve::driver::runEvalCommand();
   if (mlir::sieve::driver::paramsCommand)
     return mlir::sieve::driver::runParamsCommand();
+  if (mlir::sieve::driver::tokenizeCommand)
+    return mlir::sieve::driver::runTokenizeCommand();
   if (mlir::sieve::driver::analyzeCommand)
     return mlir::sieve::driver::runAnalyzeCommand();
 

@@ -166,6 +166,30 @@ std::string withFfn(const std::string &ffn) {
   return text.substr(0, text.find("  ffn:\n")) + "  ffn:\n" + ffn;
 }
 
+TEST(ModelDescription, ReadsSubwordCorpora) {
+  std::string subword =
+      edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 8000\n");
+  ReadResult jsonl =
+      parse(subword + "data: {format: jsonl, train: [a.json.gz, b.json.gz], "
+                      "valid: [c.json], text_field: body, limit: 9}\n");
+  ASSERT_TRUE(jsonl.description) << allErrors(jsonl);
+  const ModelDescription &m = *jsonl.description;
+  EXPECT_EQ(m.tokenizer.vocabSize, 8000);
+  EXPECT_EQ(m.tokenizer.model, "tiny.model"); // named after the model
+  EXPECT_EQ(m.tokenizer.trainingLines, 1000000);
+  EXPECT_EQ(m.data.format, DataFormat::JsonLines);
+  EXPECT_EQ(m.data.train, (std::vector<std::string>{"a.json.gz", "b.json.gz"}));
+  EXPECT_EQ(m.data.valid, std::vector<std::string>{"c.json"});
+  EXPECT_TRUE(m.data.test.empty());
+  EXPECT_EQ(m.data.textField, "body");
+  EXPECT_EQ(m.data.limit, 9);
+  ReadResult wikitext =
+      parse(subword + "data: {format: wikitext103, path: data/wt103}\n");
+  ASSERT_TRUE(wikitext.description) << allErrors(wikitext);
+  EXPECT_EQ(wikitext.description->data.format, DataFormat::WikiText103);
+  EXPECT_EQ(wikitext.description->data.path, "data/wt103");
+}
+
 class BadDescription : public testing::TestWithParam<BadCase> {};
 
 TEST_P(BadDescription, IsReportedWithItsPosition) {
@@ -364,7 +388,38 @@ const BadCase kBadCases[] = {
      "unknown key 'training.epochs': 'training' accepts batch_size, steps, "
      "lr, warmup, grad_clip, seed, checkpoint_every, log_every"},
     {"data_key", std::string(kBase) + "data: {corpus: a.txt, size: 3}\n", 16,
-     23, "unknown key 'data.size': 'data' accepts corpus, limit"},
+     23,
+     "unknown key 'data.size': 'data' accepts format, corpus, limit, path, "
+     "train, valid, test, text_field"},
+    {"subword_without_data",
+     edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n"), 3,
+     3, "'tokenizer': a sentencepiece tokenizer needs a data section"},
+    {"subword_without_format",
+     edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n") +
+         "data: {limit: 5}\n",
+     17, 7, "'data' needs the key 'format' (wikitext103 or jsonl"},
+    {"subword_bytes_format",
+     edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n") +
+         "data: {format: bytes}\n",
+     17, 16, "a sentencepiece tokenizer reads format wikitext103 or jsonl"},
+    {"bytes_jsonl", std::string(kBase) + "data: {format: jsonl, train: [a]}\n",
+     16, 16, "'data.format': this format needs a sentencepiece tokenizer"},
+    {"jsonl_without_valid",
+     edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n") +
+         "data: {format: jsonl, train: [a.json]}\n",
+     17, 7, "'data' needs the key 'valid' (a list of JSON-lines files)"},
+    {"jsonl_empty_list",
+     edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n") +
+         "data: {format: jsonl, train: [], valid: [b]}\n",
+     17, 30, "'data.train': expected a non-empty list of file paths"},
+    {"wikitext_with_train",
+     edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n") +
+         "data: {format: wikitext103, path: wt, train: [a]}\n",
+     17, 46, "'data.train': train belongs to format jsonl"},
+    {"bytes_training_lines",
+     edit("  kind: bytes\n", "  kind: bytes\n  training_lines: 5\n"), 4, 19,
+     "'tokenizer.training_lines': only a sentencepiece tokenizer has "
+     "training_lines"},
     {"data_corpus", std::string(kBase) + "data: {corpus: \"\"}\n", 16, 16,
      "'data.corpus': expected \"gcide\" or a file path"},
     {"data_limit", std::string(kBase) + "data: {limit: -5}\n", 16, 15,
