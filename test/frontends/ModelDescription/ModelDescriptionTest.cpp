@@ -393,7 +393,14 @@ const BadCase kBadCases[] = {
      "train, valid, test, text_field"},
     {"subword_without_data",
      edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n"), 3,
-     3, "'tokenizer': a sentencepiece tokenizer needs a data section"},
+     3,
+     "'tokenizer': a sentencepiece tokenizer needs a data section with "
+     "format wikitext103 or jsonl"},
+    {"subword_empty_model",
+     edit("  kind: bytes\n",
+          "  kind: sentencepiece\n  vocab_size: 100\n  model: \"\"\n") +
+         "data: {format: wikitext103, path: wt}\n",
+     5, 10, "'tokenizer.model': expected the path of a SentencePiece model"},
     {"subword_without_format",
      edit("  kind: bytes\n", "  kind: sentencepiece\n  vocab_size: 100\n") +
          "data: {limit: 5}\n",
