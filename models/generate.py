@@ -174,7 +174,7 @@ SMALL = dict(tokenizer="bytes", d_model=128, layers=4, heads=4, head_size=32,
 def small():
     out = ROOT / "small"
     out.mkdir(exist_ok=True)
-    training = dict(batch_size=16, steps=600, lr=1e-3, warmup=20,
+    training = dict(batch_size=16, steps=400, lr=1e-3, warmup=20,
                     grad_clip=0.25, checkpoint_every=200, log_every=20)
     data = dict(corpus="gcide", limit=8000000)
     note = ("A CPU-sized model on GCIDE (Debian's dict-gcide): d_model 128, "
