@@ -54,6 +54,17 @@ void addBias(float *out, const float *q, const float *bias, int64_t tokens,
       out[i * headSize + c] = q[i * stride + c] + bias[c];
 }
 
+/// dq (T rows, `stride` apart) += dpart (T x d_h), and the bias the query
+/// was offset by gets the column sums.
+void addQueryGrad(float *dq, float *dbias, const float *dpart, int64_t tokens,
+                  int64_t headSize, int64_t stride) {
+  for (int64_t i = 0; i < tokens; ++i)
+    for (int64_t c = 0; c < headSize; ++c) {
+      dq[i * stride + c] += dpart[i * headSize + c];
+      dbias[c] += dpart[i * headSize + c];
+    }
+}
+
 /// The index of dropout element (b, h, i, j) in its stream.
 uint64_t dropIndex(const AttentionShape &s, int64_t b, int64_t h, int64_t i,
                    int64_t j) {
@@ -191,20 +202,14 @@ void sieve::lm::attentionBackward(float *da, const AttentionWeights &grads,
         addBias(qu.data(), q, w.u + h * dh, T, dh, HD);
         addBias(qv.data(), q, w.v + h * dh, T, dh, HD);
         gemm(false, T, dh, S, dscore.data(), S, k, HD, 0.0f, dqPart.data(), dh);
-        for (int64_t i = 0; i < T; ++i)
-          for (int64_t c = 0; c < dh; ++c) {
-            dq[(b * T + i) * HD + h * dh + c] += dqPart[i * dh + c];
-            grads.u[h * dh + c] += dqPart[i * dh + c];
-          }
+        addQueryGrad(dq.data() + b * T * HD + h * dh, grads.u + h * dh,
+                     dqPart.data(), T, dh, HD);
         gemm(false, S, dh, T, dscore.data(), S, qu.data(), dh, 1.0f,
              dk.data() + b * S * HD + h * dh, HD, /*transA=*/true);
         // G = qv R^T: dqv = dG R, dR += dG^T qv; dv_bias += column sums.
         gemm(false, T, dh, S, dg.data(), S, r, HD, 0.0f, dqPart.data(), dh);
-        for (int64_t i = 0; i < T; ++i)
-          for (int64_t c = 0; c < dh; ++c) {
-            dq[(b * T + i) * HD + h * dh + c] += dqPart[i * dh + c];
-            grads.v[h * dh + c] += dqPart[i * dh + c];
-          }
+        addQueryGrad(dq.data() + b * T * HD + h * dh, grads.v + h * dh,
+                     dqPart.data(), T, dh, HD);
         gemm(false, S, dh, T, dg.data(), S, qv.data(), dh, 1.0f,
              dr.data() + h * dh, HD, /*transA=*/true);
       }
