@@ -5,13 +5,15 @@
 // second attends over the first's memory) on random tokens. Writes the
 // weights, the tokens, and each segment's loss and gradients as
 // safetensors, for lm_fidelity.py to recompute with an independent PyTorch
-// implementation.
+// implementation. The routing statistics `sieve analyze` gathers over
+// both segments go to analysis.safetensors, for the same comparison.
 //
 // Usage: lm-fidelity-export MODEL.yaml OUTPUT_DIR CACHE_DIR
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Driver/ModelKernels.h"
+#include "models/lm/Analysis.h"
 #include "models/lm/TransformerXL.h"
 #include "runtime/Checkpoint/SafeTensors.h"
 #include "runtime/Core/Error.h"
@@ -19,6 +21,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <random>
 
 using namespace sieve;
@@ -73,6 +76,7 @@ int main(int argc, char **argv) {
                               {{"tokens", &tokens}});
 
     lm::Memory memory = model.emptyMemory(B, description.transformer.memory);
+    auto analysis = std::make_unique<lm::FeedForwardAnalysis>(model);
     for (int segment = 0; segment < 2; ++segment) {
       std::vector<int32_t> inputs(B * T), targets(B * T);
       for (int64_t b = 0; b < B; ++b)
@@ -92,6 +96,33 @@ int main(int argc, char **argv) {
            {"auxiliary", exact(loss.auxiliary)}});
       std::cout << "segment " << segment << ": loss " << total << "\n";
     }
+    // Counts as i32 tensors: selections and co-occurrence per MoE layer,
+    // the active-channel histogram per dense layer.
+    std::vector<runtime::Tensor> counts;
+    std::vector<std::string> names;
+    auto add = [&](const std::string &name, std::vector<int64_t> shape,
+                   const std::vector<int64_t> &values) {
+      names.push_back(name);
+      counts.push_back(runtime::Tensor::fromI32(
+          std::move(shape),
+          std::vector<int32_t>(values.begin(), values.end())));
+    };
+    for (const lm::LayerStatistics &s : analysis->layers()) {
+      std::string prefix = "layers." + std::to_string(s.layer) + ".";
+      if (s.kind == "moe") {
+        add(prefix + "selections", {s.experts}, s.selections);
+        add(prefix + "cooccurrence", {s.experts, s.experts}, s.cooccurrence);
+      } else if (s.kind == "dense") {
+        add(prefix + "active_channels",
+            {static_cast<int64_t>(s.activeChannelHistogram.size())},
+            s.activeChannelHistogram);
+      }
+    }
+    std::vector<std::pair<std::string, const runtime::Tensor *>> entries;
+    for (size_t i = 0; i < counts.size(); ++i)
+      entries.push_back({names[i], &counts[i]});
+    runtime::writeSafeTensors(out + "/analysis.safetensors", entries);
+    analysis.reset();
   } catch (const std::exception &error) {
     std::cerr << "lm-fidelity-export: " << error.what() << "\n";
     return 1;

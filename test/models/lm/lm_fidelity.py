@@ -111,7 +111,8 @@ def block_of(description, layer):
     return model["ffn"]
 
 
-def segment_loss(description, params, inputs, targets, memories):
+def segment_loss(description, params, inputs, targets, memories,
+                 ffn_inputs=None):
     model = description["model"]
     d_model = model["d_model"]
     batch, tokens = inputs.shape
@@ -131,6 +132,8 @@ def segment_loss(description, params, inputs, targets, memories):
                           model["head_size"])
         f = layer_norm(h, p("ln2.weight"), p("ln2.bias")).reshape(-1, d_model)
         block = block_of(description, layer)
+        if ffn_inputs is not None:
+            ffn_inputs.setdefault(layer, []).append(f.detach())
         ffn_weights = {name.split(".ffn.")[1]: value
                        for name, value in params.items()
                        if name.startswith(f"layers.{layer}.ffn.")}
@@ -144,6 +147,43 @@ def segment_loss(description, params, inputs, targets, memories):
     return cross_entropy + total_aux, new_memories
 
 
+def check_analysis(description, params, ffn_inputs, counted):
+    """`sieve analyze`'s counts against PyTorch's routing of its own
+    feed-forward inputs: top-K of x W3 per MoE layer, active channels of
+    ReLU(x W1) per dense layer. Returns the number of mismatches."""
+    failures, checked = 0, []
+    for layer, inputs in sorted(ffn_inputs.items()):
+        x = torch.cat(inputs)
+        block = block_of(description, layer)
+        name = f"layers.{layer}."
+        if block["kind"] == "moe":
+            experts = block["experts"]
+            chosen = torch.topk(x @ params[name + "ffn.w3"].detach(),
+                                block["k"], dim=1).indices
+            selections = torch.bincount(chosen.flatten(), minlength=experts)
+            both = torch.zeros(experts, experts, dtype=torch.long)
+            for row in chosen:
+                for a in row:
+                    for b in row:
+                        both[a, b] += 1
+            pairs = [(selections, counted[name + "selections"]),
+                     (both, counted[name + "cooccurrence"])]
+        elif block["kind"] == "dense":
+            active = ((x @ params[name + "ffn.w1"].detach()) > 0).sum(1)
+            histogram = torch.bincount(active, minlength=block["d_ff"] + 1)
+            pairs = [(histogram, counted[name + "active_channels"])]
+        else:
+            continue
+        for expected, got in pairs:
+            if not torch.equal(expected.long(), got.long()):
+                failures += 1
+                print(f"FAIL: analysis of layer {layer}: {got.tolist()} vs "
+                      f"PyTorch {expected.tolist()}", file=sys.stderr)
+        checked.append(f"{layer} ({block['kind']})")
+    print(f"analysis: layers {', '.join(checked)} counted as PyTorch routes them")
+    return failures
+
+
 def main():
     description = yaml.safe_load(pathlib.Path(sys.argv[1]).read_text())
     root = pathlib.Path(sys.argv[2])
@@ -155,6 +195,7 @@ def main():
     memories = [torch.zeros(batch, 0, model["d_model"])
                 for _ in range(model["layers"])]
     failures = 0
+    ffn_inputs = {}
     for segment in range(2):
         start = segment * context
         inputs = tokens[:, start:start + context]
@@ -162,7 +203,7 @@ def main():
         for value in params.values():
             value.grad = None
         loss, memories = segment_loss(description, params, inputs, targets,
-                                      memories)
+                                      memories, ffn_inputs)
         loss.backward()
         grads, meta = read_safetensors(root / f"grads{segment}.safetensors")
         sieve_loss = float(meta["loss"])
@@ -186,6 +227,8 @@ def main():
         print(f"segment {segment}: loss {loss.item():.6f} (Sieve "
               f"{sieve_loss:.6f}, error {error:.1e}); {len(params)} gradients, "
               f"largest error {worst:.1e} ({worst_name})")
+    failures += check_analysis(description, params, ffn_inputs,
+                               read_safetensors(root / "analysis.safetensors")[0])
     print(f"lm_fidelity: {failures} mismatches")
     return 1 if failures else 0
 
