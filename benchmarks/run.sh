@@ -5,6 +5,8 @@
 #     pair interleaved in one process (sieve-bench);
 #   - the σ-MoE layer against PyTorch eager, alternating the two programs
 #     for three rounds;
+#   - what the σ-MoE block and the parameter-equal dense MLP save for the
+#     backward at 32768 tokens, d_model 1024 (from the compiled manifests);
 # and writes benchmarks/results/*.json and the table in README.md.
 #
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE hold OpenBLAS (and PyTorch through
@@ -31,5 +33,9 @@ for round in 1 2 3; do
   /usr/bin/python3 "$root/benchmarks/pytorch_sigma_moe.py" --reps 3 \
     --json "$results/pytorch-moe-$round.json"
 done
+
+echo "== memory: what the σ-MoE and the dense MLP save for the backward =="
+python3 "$root/benchmarks/saved_memory.py" "$root/build/bin/sieve" "$cache" \
+  "$root/build/benchmarks/saved-memory" --json "$results/saved-memory.json"
 
 python3 "$root/benchmarks/report.py" "$results" "$root/README.md"
