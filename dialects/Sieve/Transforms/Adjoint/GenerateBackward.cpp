@@ -8,8 +8,9 @@
 //     gradients; its body is F's ops followed by the backward ops.
 //  2. Split: the backward function B gets G's backward ops. A forward value
 //     they use is rematerialised in B when it is cheap (constants, sizes,
-//     empty and filled tensors, reshapes) and otherwise becomes a saved
-//     value: an argument of B and an extra result of F.
+//     empty and filled tensors, reshapes, unary elementwise activations
+//     from their saved input) and otherwise becomes a saved value: an
+//     argument of B and an extra result of F.
 //  3. Name: B's arguments and results get `sieve.name` (and
 //     `sieve.tokens_multiple` for token-sized saved values), for the
 //     manifest.
@@ -25,6 +26,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -47,11 +49,35 @@ bool isFloatTensor(Type type) {
   return tensor && isa<FloatType>(tensor.getElementType());
 }
 
+/// A unary elementwise linalg.generic (an activation): recomputing it in B
+/// from its input costs one pass over memory and saves F storing both its
+/// input and its output (the hidden units before and after the activation).
+bool isUnaryElementwise(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || generic->getNumResults() != 1 ||
+      generic.getNumLoops() != generic.getNumParallelLoops())
+    return false;
+  if (!llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  // The body reads the input only: no index, no other value from outside.
+  return llvm::all_of(generic.getBody()->without_terminator(),
+                      [](Operation &inner) {
+                        return isa<arith::ArithDialect, math::MathDialect>(
+                                   inner.getDialect()) &&
+                               inner.getNumRegions() == 0;
+                      }) &&
+         !generic.hasIndexSemantics();
+}
+
 /// Ops whose results B recomputes instead of receiving them from F.
 bool isCheap(Operation *op) {
   if (isa<arith::ConstantOp, tensor::EmptyOp, tensor::DimOp, linalg::FillOp,
           tensor::CollapseShapeOp, tensor::ExpandShapeOp,
           tensor::ExtractSliceOp, tensor::CastOp>(op))
+    return true;
+  if (isUnaryElementwise(op))
     return true;
   // Integer and index arithmetic on sizes.
   return isa<arith::ArithDialect>(op->getDialect()) &&
@@ -113,6 +139,12 @@ Value BackwardSplitter::materialize(Value value) {
   if (isCheap(def)) {
     for (Value operand : def->getOperands())
       materialize(operand);
+    // What a recomputed region uses from outside (an activation's
+    // constants) must exist in B too.
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(def->getRegions(), captured);
+    for (Value outside : captured)
+      materialize(outside);
     Operation *copy = builder.clone(*def, mapping);
     return copy->getResult(cast<OpResult>(value).getResultNumber());
   }
