@@ -22,6 +22,8 @@ mkdir -p "$results"
 bench="$root/build/bin/sieve-bench"
 cache="$root/build/benchmarks/cache"
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+# sieve-bench writes its bundles under the working directory.
+mkdir -p "$root/build/benchmarks" && cd "$root/build/benchmarks"
 
 echo "== sieve-bench: CVMM vs sgemm, σ-MoE vs dense =="
 "$bench" --reps 7 --cache-dir "$cache" --json "$results/sieve-bench.json"

@@ -56,6 +56,8 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
       dModel(description.transformer.dModel) {
   const model::TransformerConfig &t = desc.transformer;
   keepBlasOnCallingThread();
+  // Attention, norms and BLAS run between the feed-forward kernels.
+  executor.setReleaseCoresAfterCall(true);
   params.add("embedding", {vocab, dModel});
   std::vector<model::DistinctFfn> blocks = model::distinctFfnBlocks(desc);
   layers.resize(t.layers);

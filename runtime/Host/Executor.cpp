@@ -158,12 +158,11 @@ void HostExecutor::call(const Bundle &bundle, const std::string &function,
   if (auto setThreads =
           reinterpret_cast<SetInt>(bundle.lookup("omp_set_num_threads")))
     setThreads(threads_);
-  // OpenMP's workers sleep as soon as a parallel loop ends instead of
-  // spinning for 200 ms: the caller's own serial work (a model's attention,
-  // OpenBLAS's threads) then keeps every core.
+  // The workers' spin time after a parallel loop: 0 hands the cores back
+  // to the caller's own work at once; 200 ms is OpenMP's default.
   if (auto setBlocktime =
           reinterpret_cast<SetInt>(bundle.lookup("kmp_set_blocktime")))
-    setBlocktime(0);
+    setBlocktime(releaseCores ? 0 : 200);
   kInvokers[args.size()](bundle.entry(fn), args.data());
 }
 

@@ -25,6 +25,12 @@ public:
   explicit HostExecutor(int threads = 0);
   int threads() const { return threads_; }
 
+  /// Whether the kernels' OpenMP workers sleep as soon as a kernel returns
+  /// (instead of spinning for 200 ms, waiting for the next): right when the
+  /// caller has serial or BLAS work of its own between kernels (a language
+  /// model's attention), wrong for back-to-back kernels (benchmarks).
+  void setReleaseCoresAfterCall(bool release) { releaseCores = release; }
+
   /// Calls `function` with its inputs and scalars in manifest order and
   /// returns its outputs, allocated with the sizes the manifest gives for
   /// the inputs' token count.
@@ -40,6 +46,7 @@ public:
 
 private:
   int threads_;
+  bool releaseCores = false;
 };
 
 } // namespace sieve::runtime
