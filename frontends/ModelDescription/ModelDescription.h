@@ -125,6 +125,10 @@ struct DistinctFfn {
 };
 std::vector<DistinctFfn> distinctFfnBlocks(const ModelDescription &model);
 
+/// `path` as the description means it: a relative path is relative to the
+/// description's folder.
+std::string resolvePath(const ModelDescription &model, const std::string &path);
+
 } // namespace sieve::model
 
 #endif // SIEVE_FRONTENDS_MODELDESCRIPTION_MODELDESCRIPTION_H

@@ -10,6 +10,7 @@
 #include "frontends/ModelDescription/FfnReader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -294,4 +295,13 @@ sieve::model::distinctFfnBlocks(const ModelDescription &model) {
       same->layers.push_back(static_cast<int64_t>(layer));
   }
   return distinct;
+}
+
+std::string sieve::model::resolvePath(const ModelDescription &model,
+                                      const std::string &path) {
+  std::filesystem::path given(path);
+  return given.is_relative()
+             ? (std::filesystem::path(model.file).parent_path() / given)
+                   .string()
+             : path;
 }

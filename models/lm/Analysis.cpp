@@ -16,10 +16,6 @@ using namespace sieve::lm;
 
 namespace {
 
-std::string layerName(int64_t layer, const std::string &what) {
-  return "layers." + std::to_string(layer) + "." + what;
-}
-
 /// row (1 x rows) times w (rows x cols), in double.
 void rowTimes(std::vector<double> &out, const float *row, const float *w,
               int64_t rows, int64_t cols) {
@@ -62,12 +58,12 @@ FeedForwardAnalysis::FeedForwardAnalysis(TransformerXL &model) : model(model) {
       s.k = moe->k;
       s.selections.assign(s.experts, 0);
       s.cooccurrence.assign(s.experts * s.experts, 0);
-      w = model.parameters().at(layerName(l, "ffn.w3")).data();
+      w = model.parameters().at(layerParameterName(l, "ffn.w3")).data();
     } else if (const auto *dense =
                    std::get_if<model::DenseFfnConfig>(&config)) {
       s.channels = dense->dFF;
       s.activeChannelHistogram.assign(s.channels + 1, 0);
-      w = model.parameters().at(layerName(l, "ffn.w1")).data();
+      w = model.parameters().at(layerParameterName(l, "ffn.w1")).data();
     }
     stats.push_back(std::move(s));
     weights.push_back(w);

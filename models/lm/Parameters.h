@@ -25,6 +25,11 @@ struct Parameter {
   int64_t numel() const { return value.numel(); }
 };
 
+/// The name of layer `layer`'s parameter `what`: "layers.<layer>.<what>".
+inline std::string layerParameterName(int64_t layer, const std::string &what) {
+  return "layers." + std::to_string(layer) + "." + what;
+}
+
 class Parameters {
 public:
   /// Adds a zero-initialised f32 parameter; names must be unique.

@@ -20,12 +20,6 @@ namespace {
 
 constexpr char kMagic[8] = {'S', 'I', 'E', 'V', 'E', 'T', 'O', 'K'};
 
-std::string resolve(const model::ModelDescription &d, const std::string &p) {
-  fs::path path(p);
-  return path.is_relative() ? (fs::path(d.file).parent_path() / path).string()
-                            : p;
-}
-
 TextFormat textFormat(const model::ModelDescription &d) {
   return d.data.format == model::DataFormat::JsonLines ? TextFormat::JsonLines
                                                        : TextFormat::Lines;
@@ -101,13 +95,13 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 } // namespace
 
 std::string sieve::lm::tokenizerPath(const model::ModelDescription &d) {
-  return resolve(d, d.tokenizer.model);
+  return model::resolvePath(d, d.tokenizer.model);
 }
 
 SplitFiles sieve::lm::splitFiles(const model::ModelDescription &d) {
   SplitFiles files;
   if (d.data.format == model::DataFormat::WikiText103) {
-    std::string folder = resolve(d, d.data.path);
+    std::string folder = model::resolvePath(d, d.data.path);
     for (auto [split, list] :
          {std::pair<const char *, std::vector<std::string> *>{"train",
                                                               &files.train},
@@ -125,7 +119,7 @@ SplitFiles sieve::lm::splitFiles(const model::ModelDescription &d) {
                           {&d.data.valid, &files.valid},
                           {&d.data.test, &files.test}})
     for (const std::string &file : *from)
-      to->push_back(resolve(d, file));
+      to->push_back(model::resolvePath(d, file));
   return files;
 }
 

@@ -23,10 +23,6 @@ uint64_t streamOf(int64_t layer, Site site) {
   return uint64_t(layer + 1) * 16 + site;
 }
 
-std::string layerName(int64_t layer, const std::string &what) {
-  return "layers." + std::to_string(layer) + "." + what;
-}
-
 } // namespace
 
 struct TransformerXL::Layer {
@@ -65,7 +61,7 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
   for (int64_t l = 0; l < t.layers; ++l) {
     Layer &layer = layers[l];
     auto add = [&](const std::string &what, std::vector<int64_t> shape) {
-      return &params.add(layerName(l, what), std::move(shape));
+      return &params.add(layerParameterName(l, what), std::move(shape));
     };
     layer.ln1g = add("ln1.weight", {dModel});
     layer.ln1b = add("ln1.bias", {dModel});

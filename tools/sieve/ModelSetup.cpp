@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <iostream>
 
 namespace lm = ::sieve::lm;
@@ -46,8 +45,8 @@ lm::Corpus mlir::sieve::driver::loadCorpus(const model::ModelDescription &d,
   if (d.tokenizer.kind == model::TokenizerKind::SentencePiece)
     return lm::loadSubwordCorpus(
         d, cache.empty() ? KernelCache::defaultDirectory() : cache, std::cerr);
-  std::filesystem::path corpus = d.data.corpus;
-  if (d.data.corpus != "gcide" && corpus.is_relative())
-    corpus = std::filesystem::path(d.file).parent_path() / corpus;
-  return lm::loadByteCorpus(corpus.string(), d.data.limit);
+  return lm::loadByteCorpus(d.data.corpus == "gcide"
+                                ? d.data.corpus
+                                : model::resolvePath(d, d.data.corpus),
+                            d.data.limit);
 }
