@@ -39,6 +39,11 @@ std::string mlir::sieve::renderManifest(const BundleManifest &manifest) {
       for (const auto &[name, value] : manifest.tunables)
         json.attribute(name, value);
     });
+    if (!manifest.ptxFiles.empty())
+      json.attributeArray("ptx", [&] {
+        for (const std::string &file : manifest.ptxFiles)
+          json.value(file);
+      });
     json.attributeArray("functions", [&] {
       for (const EntryPoint &entry : manifest.entryPoints) {
         json.object([&] {

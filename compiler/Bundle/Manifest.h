@@ -25,7 +25,7 @@ constexpr const char *kManifestFile = "manifest.json";
 constexpr const char *kHostLibraryFile = "kernels.so";
 
 struct BundleManifest {
-  std::string targetName; // "host"
+  std::string targetName; // "host", "sm_80", "sm_90a"
   std::string targetDescription;
   std::string library;       // file name inside the bundle
   std::string librarySha256; // hex
@@ -34,6 +34,9 @@ struct BundleManifest {
   std::vector<EntryPoint> entryPoints;
   /// The values the kernels were generated with (tile and block sizes).
   std::vector<std::pair<std::string, int64_t>> tunables;
+  /// GPU targets: the PTX of each kernel module, as files in the bundle
+  /// (the library embeds the same text and loads it).
+  std::vector<std::string> ptxFiles;
 };
 
 /// The manifest as JSON text.

@@ -68,4 +68,32 @@ def ConvertGemmsToVector : Pass<"sieve-convert-gemms-to-vector"> {
   ];
 }
 
+def MapLoopsToGPU : Pass<"sieve-map-loops-to-gpu", "ModuleOp"> {
+  let summary = "Run every entry point's loops as GPU kernels";
+  let description = [{
+    The GPU targets' counterpart of `convert-scf-to-openmp`: after the
+    loops stage (scf, memref, arith, math; no vector GEMMs), every op of an
+    entry point that reads or writes a buffer must run on the device. Each
+    top-level `scf.parallel` becomes one `gpu.launch` with one thread per
+    iteration of its flattened iteration space (the last dimension
+    fastest), in blocks of `block-size` threads, guarded against empty
+    ranges. Each run of serial code — loops with carried state, single
+    loads and stores, and every op that uses a value they compute — becomes
+    a one-thread `gpu.launch`. `scf.parallel` nested in either runs
+    sequentially in its thread. Allocations, `memref.dim` and scalar
+    arithmetic on sizes stay on the host (deallocations move after the
+    launch that last uses their buffer); a GPU bundle's `memref.alloc` is
+    served by the runtime's device allocator. An allocation sized by a value
+    computed on the device is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256",
+           "Threads per block of a parallel nest's launch (1 to 1024)">
+  ];
+}
+
 #endif // SIEVE_COMPILER_CONVERSION_PASSES_TD

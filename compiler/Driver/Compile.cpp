@@ -6,6 +6,7 @@
 #include "compiler/Cache/KernelCache.h"
 #include "compiler/Conversion/SieveToVector/GemmTunables.h"
 #include "compiler/Pipelines/Stages.h"
+#include "compiler/Target/Cuda/CudaTarget.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/FileSystem.h"
@@ -28,14 +29,28 @@ const std::string &mlir::sieve::compilerBuildId() {
   return id;
 }
 
+namespace {
+
+/// What the bundle's code is for: the host CPU, and the GPU when there is
+/// one.
+std::string describeTarget(const HostTarget &host, StringRef target) {
+  if (!isGpuTarget(target))
+    return host.describe();
+  return CudaTarget{target.str()}.describe() + "; host " + host.describe();
+}
+
+} // namespace
+
 std::string mlir::sieve::bundleCacheKey(ModuleOp module,
-                                        const HostTarget &target) {
+                                        const HostTarget &host,
+                                        StringRef target) {
   std::string text;
   llvm::raw_string_ostream keyText(text);
   keyText << "sieve-bundle v" << kBundleFormatVersion << "\n";
   keyText << "compiler " << compilerBuildId() << "\n";
-  keyText << "target " << target.describe() << "\n";
-  for (const Stage &stage : getStages())
+  keyText << "target " << target << ": " << describeTarget(host, target)
+          << "\n";
+  for (const Stage &stage : getStages(target))
     keyText << "stage " << stage.name << ": " << stage.pipeline << "\n";
   module->print(keyText, OpPrintingFlags().printGenericOpForm());
   return sha256Hex(text);
@@ -48,6 +63,7 @@ namespace {
 LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
                           StringRef key, const CompileOptions &options,
                           StringRef staging) {
+  bool gpu = isGpuTarget(options.target);
   std::vector<EntryPoint> entryPoints;
   bool described = true;
   LogicalResult ran = runStages(
@@ -59,7 +75,8 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
         described = succeeded(entries);
         if (described)
           entryPoints = std::move(*entries);
-      });
+      },
+      options.target);
   if (failed(ran) || !described)
     return failure();
 
@@ -67,10 +84,13 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
   path::append(object, "kernels.o");
   path::append(library, kHostLibraryFile);
   path::append(manifestPath, kManifestFile);
+  std::vector<std::string> ptxFiles;
+  if (gpu && failed(writePtxFiles(module, staging, ptxFiles)))
+    return failure();
   if (failed(emitObjectFile(module, target, object)))
     return failure();
   std::string error;
-  if (failed(linkSharedLibrary(object, library, error)))
+  if (failed(linkSharedLibrary(object, library, error, /*openmp=*/!gpu)))
     return module.emitError() << error;
   (void)llvm::sys::fs::remove(object);
 
@@ -78,9 +98,16 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
   // untested-diagnostic: the library was just written by the linker.
   if (!librarySum)
     return module.emitError() << "cannot read back " << library;
-  BundleManifest manifest{
-      "host",    target.describe(), kHostLibraryFile, *librarySum,
-      key.str(), options.source,    entryPoints,      GemmTunables().list()};
+  BundleManifest manifest{options.target,
+                          describeTarget(target, options.target),
+                          kHostLibraryFile,
+                          *librarySum,
+                          key.str(),
+                          options.source,
+                          entryPoints,
+                          gpu ? std::vector<std::pair<std::string, int64_t>>()
+                              : GemmTunables().list(),
+                          ptxFiles};
   std::error_code ec;
   llvm::raw_fd_ostream out(manifestPath, ec);
   if (!ec)
@@ -100,7 +127,7 @@ mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
                         ? KernelCache::defaultDirectory()
                         : options.cacheDirectory);
   CompileOutcome outcome;
-  outcome.cacheKey = bundleCacheKey(module, target);
+  outcome.cacheKey = bundleCacheKey(module, target, options.target);
 
   std::string note;
   std::optional<std::string> entry = cache.lookup(outcome.cacheKey, note);

@@ -27,6 +27,8 @@ struct CompileOptions {
   std::string cacheDirectory;
   /// The source file, recorded in the manifest for people.
   std::string source;
+  /// "host", "sm_80" or "sm_90a" (see getTargetNames()).
+  std::string target = "host";
 };
 
 struct CompileOutcome {
@@ -42,11 +44,13 @@ struct CompileOutcome {
 /// compiler changes it.
 const std::string &compilerBuildId();
 
-/// The cache key of compiling `module` for `target`.
-std::string bundleCacheKey(ModuleOp module, const HostTarget &target);
+/// The cache key of compiling `module` for `target` ("host", "sm_80", ...)
+/// with host code for `host`.
+std::string bundleCacheKey(ModuleOp module, const HostTarget &host,
+                           StringRef target = "host");
 
-/// Compiles `module` (verified sieve layer ops and upstream ops) for the
-/// host into a bundle. The module is not modified. Errors are reported as
+/// Compiles `module` (verified sieve layer ops and upstream ops) for
+/// `options.target` into a bundle. The module is not modified. Errors are reported as
 /// diagnostics on the module.
 FailureOr<CompileOutcome> compileToBundle(ModuleOp module,
                                           const CompileOptions &options);

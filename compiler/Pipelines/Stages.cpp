@@ -4,6 +4,7 @@
 
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Conversion/SieveToVector/GemmTunables.h"
+#include "compiler/Target/Cuda/CudaTarget.h"
 #include "compiler/Target/Host/HostTarget.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Sieve/IR/SieveDialect.h"
@@ -22,22 +23,32 @@
 using namespace mlir;
 using namespace mlir::sieve;
 
-ArrayRef<Stage> mlir::sieve::getStages() {
-  static const Stage stages[] = {
-      {"layers", "the input: sieve layer ops, parsed and verified", ""},
-      {"primitives",
-       "layer ops decomposed into sieve primitives and linalg/tensor/arith/"
-       "math",
-       "sieve-decompose,sieve-generate-backward,"
-       "resolve-ranked-shaped-type-result-dims,canonicalize,cse"},
-      {"buffers",
-       "on memrefs: one-shot bufferization, results as caller-provided "
-       "output buffers, temporaries freed",
-       "sieve-decompose-aggregated-ops,canonicalize,"
-       "one-shot-bufferize{bufferize-function-boundaries "
-       "function-boundary-type-conversion=identity-layout-map},"
-       "buffer-results-to-out-params{hoist-dynamic-allocs hoist-static-allocs "
-       "modify-public-functions},buffer-deallocation-pipeline,canonicalize"},
+namespace {
+
+constexpr StringRef kTargetNames[] = {"host", "sm_80", "sm_90a"};
+
+const Stage kLayers = {"layers", "the input: sieve layer ops, parsed and verified",
+                       ""};
+const Stage kPrimitives = {
+    "primitives",
+    "layer ops decomposed into sieve primitives and linalg/tensor/arith/math",
+    "sieve-decompose,sieve-generate-backward,"
+    "resolve-ranked-shaped-type-result-dims,canonicalize,cse"};
+const Stage kBuffers = {
+    "buffers",
+    "on memrefs: one-shot bufferization, results as caller-provided output "
+    "buffers, temporaries freed",
+    "sieve-decompose-aggregated-ops,canonicalize,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-results-to-out-params{hoist-dynamic-allocs hoist-static-allocs "
+    "modify-public-functions},buffer-deallocation-pipeline,canonicalize"};
+
+std::vector<Stage> hostStages() {
+  return {
+      kLayers,
+      kPrimitives,
+      kBuffers,
       {"loops",
        "GEMMs as register-tiled vector loops, other primitives and linalg "
        "ops as loops, independent iterations as scf.parallel",
@@ -50,11 +61,66 @@ ArrayRef<Stage> mlir::sieve::getStages() {
        "finalize-memref-to-llvm,convert-scf-to-cf,convert-to-llvm,"
        "reconcile-unrealized-casts"},
   };
-  return stages;
 }
 
-const Stage *mlir::sieve::lookupStage(StringRef name) {
-  for (const Stage &stage : getStages())
+std::vector<Stage> gpuStages(StringRef chip) {
+  std::string target = "nvvm-attach-target{chip=" + chip.str() +
+                       " features=+ptx80 O=3}";
+  return {
+      kLayers,
+      kPrimitives,
+      kBuffers,
+      {"loops",
+       "primitives and linalg ops as loops, independent iterations as "
+       "scf.parallel",
+       "sieve-convert-to-scf,convert-linalg-to-parallel-loops,canonicalize,"
+       "cse"},
+      {"kernels",
+       "every loop nest and serial run a gpu.launch, outlined into "
+       "gpu.module kernels; sizes and allocations on the host",
+       "sieve-map-loops-to-gpu,gpu-kernel-outlining,canonicalize,cse"},
+      {"llvm",
+       "kernels in the NVVM dialect for " + chip.str() +
+           ", the host side in the LLVM dialect calling the GPU runtime",
+       "sieve-mark-entry-points," + target +
+           ",convert-scf-to-cf,gpu.module(convert-gpu-to-nvvm),"
+           "expand-strided-metadata,"
+           "finalize-memref-to-llvm{use-generic-functions},gpu-to-llvm,"
+           "convert-to-llvm,reconcile-unrealized-casts"},
+      {"ptx",
+       "each kernel module serialised to PTX for " + chip.str() +
+           " by LLVM's NVPTX back end (libdevice linked)",
+       "gpu-module-to-binary{format=isa}"},
+  };
+}
+
+} // namespace
+
+ArrayRef<StringRef> mlir::sieve::getTargetNames() { return kTargetNames; }
+
+bool mlir::sieve::isKnownTarget(StringRef target) {
+  return llvm::is_contained(kTargetNames, target);
+}
+
+bool mlir::sieve::isGpuTarget(StringRef target) {
+  return isKnownTarget(target) && target != "host";
+}
+
+ArrayRef<Stage> mlir::sieve::getStages(StringRef target) {
+  static const std::vector<Stage> host = hostStages();
+  static const std::vector<Stage> sm80 = gpuStages("sm_80");
+  static const std::vector<Stage> sm90a = gpuStages("sm_90a");
+  if (target == "host")
+    return host;
+  if (target == "sm_80")
+    return sm80;
+  if (target == "sm_90a")
+    return sm90a;
+  return {};
+}
+
+const Stage *mlir::sieve::lookupStage(StringRef name, StringRef target) {
+  for (const Stage &stage : getStages(target))
     if (stage.name == name)
       return &stage;
   return nullptr;
@@ -68,6 +134,7 @@ void mlir::sieve::registerSieveDialects(DialectRegistry &registry) {
   registerValueBoundsOpInterfaceExternalModels(registry);
   registerAdjointInterfaceExternalModels(registry);
   registerHostTranslations(registry);
+  registerCudaTranslations(registry);
 }
 
 void mlir::sieve::registerSievePipelines() {
@@ -77,11 +144,9 @@ void mlir::sieve::registerSievePipelines() {
     registerSievePasses();
     registerSieveConversionPasses();
     registerSieveCompilerPasses();
-    for (const Stage &stage : getStages()) {
-      if (stage.pipeline.empty())
-        continue;
+    auto registerStage = [](const Stage &stage, StringRef prefix) {
       std::string pipeline = stage.pipeline;
-      PassPipelineRegistration<>("sieve-" + stage.name + "-pipeline",
+      PassPipelineRegistration<>(prefix.str() + stage.name + "-pipeline",
                                  "The '" + stage.name +
                                      "' stage: " + stage.summary,
                                  [pipeline](OpPassManager &pm) {
@@ -89,15 +154,28 @@ void mlir::sieve::registerSievePipelines() {
                                    // tests parse.
                                    (void)parsePassPipeline(pipeline, pm);
                                  });
+    };
+    for (const Stage &stage : getStages("host"))
+      if (!stage.pipeline.empty())
+        registerStage(stage, "sieve-");
+    // The GPU stages that differ from the host's, for sm_80.
+    for (const Stage &stage : getStages("sm_80")) {
+      const Stage *host = lookupStage(stage.name, "host");
+      if (!stage.pipeline.empty() && (!host || host->pipeline != stage.pipeline))
+        registerStage(stage, "sieve-gpu-");
     }
   });
 }
 
 LogicalResult mlir::sieve::runStages(
     ModuleOp module, StringRef lastStage,
-    function_ref<void(const Stage &, unsigned, ModuleOp)> onStage) {
+    function_ref<void(const Stage &, unsigned, ModuleOp)> onStage,
+    StringRef target) {
   registerSievePipelines();
-  for (auto [index, stage] : llvm::enumerate(getStages())) {
+  // untested-diagnostic: the drivers check the target name first.
+  if (!isKnownTarget(target))
+    return module->emitError() << "unknown target '" << target << "'";
+  for (auto [index, stage] : llvm::enumerate(getStages(target))) {
     if (!stage.pipeline.empty()) {
       PassManager pm(module->getName());
       // untested-diagnostic: the stage pipelines are fixed, tested strings.

@@ -28,12 +28,24 @@ struct Stage {
   std::string pipeline;
 };
 
-/// The stages of the host target, in order: layers, primitives, buffers,
-/// loops, llvm. (Emitting the object and the bundle follows the last.)
-ArrayRef<Stage> getStages();
+/// The targets `sieve compile --target` accepts: "host" (this CPU) and the
+/// NVIDIA GPU architectures with generated PTX.
+ArrayRef<StringRef> getTargetNames();
+/// Whether `target` is one of getTargetNames().
+bool isKnownTarget(StringRef target);
+/// Whether `target` names a GPU architecture ("sm_80", "sm_90a").
+bool isGpuTarget(StringRef target);
 
-/// The stage called `name`, or null.
-const Stage *lookupStage(StringRef name);
+/// The stages of `target`, in order. The host's: layers, primitives,
+/// buffers, loops, llvm (emitting the object and the bundle follows). A
+/// GPU's: the same first three, then loops (no host GEMM tiling), kernels
+/// (gpu.launch per loop nest, outlined), llvm (NVVM for the device, LLVM for
+/// the host side) and ptx (each kernel module serialised to PTX by LLVM's
+/// NVPTX back end). An unknown target has no stages.
+ArrayRef<Stage> getStages(StringRef target = "host");
+
+/// The stage of `target` called `name`, or null.
+const Stage *lookupStage(StringRef name, StringRef target = "host");
 
 /// Registers in `registry` every dialect, interface model and translation
 /// the stages need: the sieve dialect with its bufferization models, the
@@ -41,8 +53,9 @@ const Stage *lookupStage(StringRef name);
 void registerSieveDialects(DialectRegistry &registry);
 
 /// Registers every pass the stages name (Sieve's and the upstream ones) and
-/// the stages' pipelines (`--sieve-primitives-pipeline`, ...), so that the
-/// textual pipelines parse. Safe to call more than once.
+/// the host stages' pipelines (`--sieve-primitives-pipeline`, ...) and the
+/// GPU-only ones for sm_80 (`--sieve-gpu-kernels-pipeline`, ...), so that
+/// the textual pipelines parse. Safe to call more than once.
 void registerSievePipelines();
 
 /// Runs every stage (up to and including `lastStage`, all when empty) on
@@ -50,7 +63,8 @@ void registerSievePipelines();
 /// pipeline fails; diagnostics go to the context's handler.
 LogicalResult
 runStages(ModuleOp module, StringRef lastStage,
-          function_ref<void(const Stage &, unsigned index, ModuleOp)> onStage);
+          function_ref<void(const Stage &, unsigned index, ModuleOp)> onStage,
+          StringRef target = "host");
 
 } // namespace mlir::sieve
 

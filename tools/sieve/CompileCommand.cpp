@@ -1,7 +1,8 @@
 //===- CompileCommand.cpp - `sieve compile` -------------------------------===//
 //
-// Compiles a module of sieve layers for the host into a kernel bundle
-// (kernels.so + manifest.json), through the on-disk kernel cache.
+// Compiles a module of sieve layers for the host or an NVIDIA GPU into a
+// kernel bundle (kernels.so + manifest.json, and the PTX of each kernel
+// module for a GPU), through the on-disk kernel cache.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -32,7 +34,7 @@ static cl::opt<std::string> outputDir("o", cl::Required,
                                       cl::value_desc("dir"),
                                       cl::sub(compileCommand));
 static cl::opt<std::string> targetName("target",
-                                       cl::desc("Target to compile for (host)"),
+                                       cl::desc("Target to compile for: host, sm_80 or sm_90a"),
                                        cl::init("host"),
                                        cl::sub(compileCommand));
 static cl::opt<std::string>
@@ -42,10 +44,10 @@ static cl::opt<std::string>
              cl::value_desc("dir"), cl::init(""), cl::sub(compileCommand));
 
 int mlir::sieve::driver::runCompileCommand() {
-  if (targetName != "host") {
+  if (!isKnownTarget(targetName)) {
     fmt::print(stderr,
-               "sieve compile: error: unknown target '{}' (targets: host)\n",
-               targetName.getValue());
+               "sieve compile: error: unknown target '{}' (targets: {})\n",
+               targetName.getValue(), llvm::join(getTargetNames(), ", "));
     return 1;
   }
   DialectRegistry registry;
@@ -62,13 +64,16 @@ int mlir::sieve::driver::runCompileCommand() {
   options.outputDirectory = outputDir;
   options.cacheDirectory = cacheDir;
   options.source = llvm::sys::path::filename(compileInput).str();
+  options.target = targetName;
   FailureOr<CompileOutcome> outcome = compileToBundle(*module, options);
   if (failed(outcome))
     return 1;
   for (const std::string &note : outcome->notes)
     fmt::print(stderr, "sieve compile: note: {}\n", note);
-  fmt::print("sieve compile: {} -> {} ({}, key {})\n", compileInput.getValue(),
-             outputDir.getValue(), outcome->cacheHit ? "cache hit" : "compiled",
+  fmt::print("sieve compile: {} -> {} ({}, {}, key {})\n",
+             compileInput.getValue(), outputDir.getValue(),
+             targetName.getValue(),
+             outcome->cacheHit ? "cache hit" : "compiled",
              outcome->cacheKey.substr(0, 16));
   return 0;
 }

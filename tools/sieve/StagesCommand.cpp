@@ -19,6 +19,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -37,14 +38,26 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     stopAfter("stop-after", cl::desc("Stop after the stage of this name"),
               cl::value_desc("stage"), cl::init(""), cl::sub(stagesCommand));
+static cl::opt<std::string>
+    stagesTarget("target",
+                 cl::desc("Target whose stages to run: host, sm_80 or sm_90a"),
+                 cl::init("host"), cl::sub(stagesCommand));
 static cl::opt<bool> censusOnly("census-only",
                                 cl::desc("Print each stage's op counts only"),
                                 cl::init(false), cl::sub(stagesCommand));
 
 int mlir::sieve::driver::runStagesCommand() {
-  if (!stopAfter.empty() && !mlir::sieve::lookupStage(stopAfter)) {
+  if (!mlir::sieve::isKnownTarget(stagesTarget)) {
+    fmt::print(stderr, "sieve stages: error: unknown target '{}' (targets: {})\n",
+               stagesTarget.getValue(),
+               llvm::join(mlir::sieve::getTargetNames(), ", "));
+    return 1;
+  }
+  if (!stopAfter.empty() &&
+      !mlir::sieve::lookupStage(stopAfter, stagesTarget)) {
     std::string names;
-    for (const mlir::sieve::Stage &stage : mlir::sieve::getStages())
+    for (const mlir::sieve::Stage &stage :
+         mlir::sieve::getStages(stagesTarget))
       names += (names.empty() ? "" : ", ") + stage.name;
     fmt::print(stderr, "sieve stages: error: unknown stage '{}' (stages: {})\n",
                stopAfter.getValue(), names);
@@ -61,7 +74,7 @@ int mlir::sieve::driver::runStagesCommand() {
   if (!module)
     return 1; // The reader, parser or verifier has said where and why.
 
-  size_t stageCount = mlir::sieve::getStages().size();
+  size_t stageCount = mlir::sieve::getStages(stagesTarget).size();
   auto printStage = [&](const mlir::sieve::Stage &stage, unsigned index,
                         mlir::ModuleOp stageModule) {
     fmt::print("// ===== stage {}/{}: {} =====\n// {}\n", index, stageCount - 1,
@@ -75,7 +88,8 @@ int mlir::sieve::driver::runStagesCommand() {
     }
     std::fflush(stdout);
   };
-  if (failed(mlir::sieve::runStages(*module, stopAfter, printStage)))
+  if (failed(mlir::sieve::runStages(*module, stopAfter, printStage,
+                                    stagesTarget)))
     return 1;
   return 0;
 }

@@ -109,14 +109,17 @@ LogicalResult mlir::sieve::emitObjectFile(ModuleOp module,
 
 LogicalResult mlir::sieve::linkSharedLibrary(StringRef objectPath,
                                              StringRef libraryPath,
-                                             std::string &error) {
+                                             std::string &error, bool openmp) {
   llvm::ErrorOr<std::string> driver = llvm::sys::findProgramByName("cc");
   if (!driver) {
     error = "no C compiler driver ('cc') on PATH to link the kernels";
     return failure();
   }
-  SmallVector<StringRef> args = {*driver,    "-shared", "-o", libraryPath,
-                                 objectPath, "-lomp",   "-lm"};
+  SmallVector<StringRef> args = {*driver, "-shared", "-o", libraryPath,
+                                 objectPath};
+  if (openmp)
+    args.push_back("-lomp");
+  args.push_back("-lm");
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
                                          &message);

@@ -40,10 +40,10 @@ LogicalResult emitObjectFile(ModuleOp module, const HostTarget &target,
                              StringRef objectPath);
 
 /// Links `objectPath` into the shared library `libraryPath` with the
-/// system C compiler driver, against the OpenMP runtime and libm. On
-/// failure `error` says what went wrong.
+/// system C compiler driver, against libm and (with `openmp`) the OpenMP
+/// runtime. On failure `error` says what went wrong.
 LogicalResult linkSharedLibrary(StringRef objectPath, StringRef libraryPath,
-                                std::string &error);
+                                std::string &error, bool openmp = true);
 
 } // namespace mlir::sieve
 
