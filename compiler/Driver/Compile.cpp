@@ -122,7 +122,17 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
 
 FailureOr<CompileOutcome>
 mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
-  HostTarget target = HostTarget::detect();
+  std::string cpu = options.hostCpu;
+  if (cpu.empty() && isGpuTarget(options.target))
+    cpu = "x86-64-v3";
+  std::optional<HostTarget> named;
+  if (!cpu.empty()) {
+    std::string error;
+    named = HostTarget::named(cpu, error);
+    if (!named)
+      return module.emitError() << "--host-cpu: " << error;
+  }
+  HostTarget target = named ? *named : HostTarget::detect();
   KernelCache cache(options.cacheDirectory.empty()
                         ? KernelCache::defaultDirectory()
                         : options.cacheDirectory);

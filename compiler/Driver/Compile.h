@@ -29,6 +29,10 @@ struct CompileOptions {
   std::string source;
   /// "host", "sm_80" or "sm_90a" (see getTargetNames()).
   std::string target = "host";
+  /// The CPU the host code is generated for: empty means this machine's
+  /// for the host target and "x86-64-v3" (any AVX2 machine, as GPU nodes
+  /// are) for the host side of GPU targets.
+  std::string hostCpu;
 };
 
 struct CompileOutcome {

@@ -4,19 +4,44 @@
 
 #include "runtime/Core/Error.h"
 #include "runtime/Core/Sha256.h"
+#include "runtime/Cuda/GpuRuntime.h"
+
+#include <cstdlib>
 
 #include <dlfcn.h>
 
 using namespace sieve::runtime;
+
+namespace {
+
+/// Throws unless there is a GPU that runs `target`'s PTX: sm_80 PTX runs on
+/// compute capability 8.0 and later, sm_90a PTX only on 9.0.
+void checkGpuFor(const std::string &directory, const std::string &target) {
+  std::string why;
+  cuda::GpuRuntime *runtime = cuda::GpuRuntime::get(&why);
+  if (!runtime)
+    throw Error("bundle " + directory + " targets " + target +
+                " but there is no usable GPU: " + why);
+  int capability = runtime->driver().computeCapability();
+  bool archSpecific = target.back() == 'a';
+  int wanted = std::atoi(target.c_str() + 3);
+  if (capability < wanted || (archSpecific && capability != wanted))
+    throw Error("bundle " + directory + " targets " + target + " but GPU 0 is " +
+                runtime->driver().describe() + "; recompile with --target sm_" +
+                std::to_string(capability));
+}
+
+} // namespace
 
 std::shared_ptr<Bundle> Bundle::load(const std::string &directory) {
   std::shared_ptr<Bundle> bundle(new Bundle());
   bundle->directory_ = directory;
   bundle->manifest_ = Manifest::read(directory + "/manifest.json");
   const Manifest &m = bundle->manifest_;
-  if (m.targetName != "host")
+  bool gpu = isGpuTarget(m.targetName);
+  if (m.targetName != "host" && !gpu)
     throw Error("bundle " + directory + " targets '" + m.targetName +
-                "'; the host executor runs 'host' bundles");
+                "'; this runtime runs 'host' and 'sm_*' bundles");
   if (m.library.empty() || m.library.find('/') != std::string::npos)
     throw Error("bundle " + directory + ": the library name '" + m.library +
                 "' must be a file in the bundle");
@@ -28,10 +53,15 @@ std::shared_ptr<Bundle> Bundle::load(const std::string &directory) {
                 " does not match the SHA-256 in its manifest (corrupted or "
                 "truncated); recompile the bundle");
 
+  if (gpu)
+    checkGpuFor(directory, m.targetName);
   bundle->handle_ = dlopen(libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!bundle->handle_)
     throw Error("bundle " + directory + ": cannot load " + m.library + ": " +
                 dlerror());
+  // Opening the library loaded its PTX modules (global constructors).
+  if (std::string errors = cuda::GpuRuntime::takeErrors(); gpu && !errors.empty())
+    throw Error("bundle " + directory + ": " + errors);
   for (const FunctionSpec &fn : m.functions) {
     void *address = dlsym(bundle->handle_, fn.symbol.c_str());
     if (!address)

@@ -3,7 +3,8 @@
 // Loads a bundle directory the compiler wrote: reads the manifest, checks
 // the library against its recorded SHA-256 (a truncated or corrupted library
 // is refused, never loaded), dlopens it and resolves every function's
-// symbol.
+// symbol. A GPU bundle needs a GPU of its architecture: its library loads
+// its PTX into the driver as it is opened.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +28,12 @@ public:
   Bundle &operator=(const Bundle &) = delete;
 
   const Manifest &manifest() const { return manifest_; }
+  /// Whether the bundle's kernels are PTX for an NVIDIA GPU (its target is
+  /// "sm_80", "sm_90a", ...) rather than host code.
+  bool isGpu() const { return isGpuTarget(manifest_.targetName); }
+  static bool isGpuTarget(const std::string &target) {
+    return target.rfind("sm_", 0) == 0;
+  }
   const std::string &directory() const { return directory_; }
   /// The function called `name`; throws Error listing the functions there
   /// are when there is none.

@@ -37,6 +37,11 @@ static cl::opt<std::string> targetName("target",
                                        cl::desc("Target to compile for: host, sm_80 or sm_90a"),
                                        cl::init("host"),
                                        cl::sub(compileCommand));
+static cl::opt<std::string> hostCpu(
+    "host-cpu",
+    cl::desc("CPU to generate host code for (default: this machine's; "
+             "x86-64-v3 for the host side of GPU targets)"),
+    cl::value_desc("cpu"), cl::init(""), cl::sub(compileCommand));
 static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Kernel cache directory (default: $SIEVE_CACHE_DIR, "
@@ -49,6 +54,13 @@ int mlir::sieve::driver::runCompileCommand() {
                "sieve compile: error: unknown target '{}' (targets: {})\n",
                targetName.getValue(), llvm::join(getTargetNames(), ", "));
     return 1;
+  }
+  if (!hostCpu.empty()) {
+    std::string error;
+    if (!HostTarget::named(hostCpu, error)) {
+      fmt::print(stderr, "sieve compile: error: --host-cpu: {}\n", error);
+      return 1;
+    }
   }
   DialectRegistry registry;
   registerSieveDialects(registry);
@@ -65,6 +77,7 @@ int mlir::sieve::driver::runCompileCommand() {
   options.cacheDirectory = cacheDir;
   options.source = llvm::sys::path::filename(compileInput).str();
   options.target = targetName;
+  options.hostCpu = hostCpu;
   FailureOr<CompileOutcome> outcome = compileToBundle(*module, options);
   if (failed(outcome))
     return 1;

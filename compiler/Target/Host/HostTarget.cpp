@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
@@ -35,6 +36,27 @@ HostTarget HostTarget::detect() {
     features.push_back((feature.second ? "+" : "-") + feature.first().str());
   std::sort(features.begin(), features.end());
   target.features = llvm::join(features, ",");
+  return target;
+}
+
+std::optional<HostTarget> HostTarget::named(StringRef cpu,
+                                           std::string &error) {
+  llvm::InitializeNativeTarget();
+  HostTarget target;
+  target.triple = llvm::sys::getDefaultTargetTriple();
+  target.cpu = cpu.str();
+  llvm::Triple triple(target.triple);
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return std::nullopt;
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  if (!info || !info->isCPUStringValid(cpu)) {
+    error = "'" + cpu.str() + "' is not a CPU LLVM knows for " + target.triple +
+            " (e.g. x86-64-v3, znver3, sapphirerapids)";
+    return std::nullopt;
+  }
   return target;
 }
 

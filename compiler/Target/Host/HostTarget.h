@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::sieve {
@@ -26,6 +27,10 @@ struct HostTarget {
 
   /// The CPU this process runs on.
   static HostTarget detect();
+  /// Generic code for the CPU family `cpu` (an LLVM x86 CPU name such as
+  /// "x86-64-v3"), for bundles that run on other machines; `error` says why
+  /// when LLVM does not know the name.
+  static std::optional<HostTarget> named(StringRef cpu, std::string &error);
   /// A stable one-line description, part of the kernel cache key.
   std::string describe() const;
 };

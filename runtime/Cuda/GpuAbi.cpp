@@ -1,0 +1,160 @@
+//===- GpuAbi.cpp - the GPU runtime ABI that generated host code calls ----===//
+//
+// The functions MLIR's gpu-to-llvm lowering and the gpu.binary translation
+// emit calls to, implemented on Sieve's GpuRuntime: modules are JIT-loaded
+// from the bundle's embedded PTX, launches go to the calling thread's
+// current stream (set by the GPU executor), streams are the executor's (so
+// "create" and "destroy" hand out and keep that one, and "synchronize"
+// waits only under SIEVE_CUDA_SYNC=1), and memref allocations come from the
+// caching allocator. Errors are recorded, never thrown: these are called
+// from generated code.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/Cuda/GpuRuntime.h"
+
+#include "runtime/Core/Error.h"
+
+#include <string>
+
+using namespace sieve::runtime;
+using namespace sieve::runtime::cuda;
+
+#define SIEVE_GPU_ABI extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+GpuRuntime *runtimeOrRecord(const char *what) {
+  std::string why;
+  GpuRuntime *runtime = GpuRuntime::get(&why);
+  if (!runtime)
+    GpuRuntime::recordError(std::string(what) + ": no GPU: " + why);
+  return runtime;
+}
+
+bool checked(GpuRuntime &runtime, CUresult result, const std::string &what) {
+  if (result == kSuccess)
+    return true;
+  GpuRuntime::recordError(what + ": " + runtime.driver().errorText(result));
+  return false;
+}
+
+} // namespace
+
+SIEVE_GPU_ABI void *mgpuModuleLoadJIT(void *data, int optLevel) {
+  GpuRuntime *runtime = runtimeOrRecord("loading a kernel module");
+  if (!runtime)
+    return nullptr;
+  char log[8192] = {};
+  CUjit_option options[] = {kJitErrorLogBuffer, kJitErrorLogBufferSizeBytes,
+                            kJitOptimizationLevel};
+  void *values[] = {log, reinterpret_cast<void *>(sizeof(log) - 1),
+                    reinterpret_cast<void *>(static_cast<intptr_t>(optLevel))};
+  CUmodule module = nullptr;
+  CUresult result =
+      runtime->driver().api().cuModuleLoadDataEx(&module, data, 3, options,
+                                                 values);
+  if (!checked(*runtime, result,
+               std::string("loading a kernel module from its PTX") +
+                   (log[0] ? std::string(" (") + log + ")" : "")))
+    return nullptr;
+  return module;
+}
+
+SIEVE_GPU_ABI void mgpuModuleUnload(void *module) {
+  if (GpuRuntime *runtime = GpuRuntime::get(); runtime && module)
+    runtime->driver().api().cuModuleUnload(static_cast<CUmodule>(module));
+}
+
+SIEVE_GPU_ABI void *mgpuModuleGetFunction(void *module, const char *name) {
+  if (!module)
+    return nullptr; // The load already recorded why.
+  GpuRuntime *runtime = runtimeOrRecord("finding a kernel");
+  if (!runtime)
+    return nullptr;
+  CUfunction function = nullptr;
+  if (!checked(*runtime,
+               runtime->driver().api().cuModuleGetFunction(
+                   &function, static_cast<CUmodule>(module), name),
+               std::string("finding kernel ") + name))
+    return nullptr;
+  return function;
+}
+
+SIEVE_GPU_ABI void *mgpuStreamCreate() { return GpuRuntime::currentStream(); }
+
+SIEVE_GPU_ABI void mgpuStreamDestroy(void *) {}
+
+SIEVE_GPU_ABI void mgpuStreamSynchronize(void *stream) {
+  GpuRuntime *runtime = GpuRuntime::get();
+  if (!runtime || !runtime->synchronizeEachLaunch() || GpuRuntime::hasErrors())
+    return;
+  checked(*runtime,
+          runtime->driver().api().cuStreamSynchronize(
+              static_cast<CUstream>(stream)),
+          "a kernel failed (SIEVE_CUDA_SYNC)");
+}
+
+SIEVE_GPU_ABI void mgpuLaunchKernel(void *function, intptr_t gridX,
+                                    intptr_t gridY, intptr_t gridZ,
+                                    intptr_t blockX, intptr_t blockY,
+                                    intptr_t blockZ, int32_t sharedMemory,
+                                    void *stream, void **params, void **extra,
+                                    size_t /*paramsCount*/) {
+  // After an error (a module that did not load, an allocation that failed)
+  // nothing more runs: the executor reports the first error.
+  if (GpuRuntime::hasErrors())
+    return;
+  GpuRuntime *runtime = runtimeOrRecord("launching a kernel");
+  if (!runtime)
+    return;
+  if (!function) {
+    GpuRuntime::recordError("launching a kernel that was not loaded");
+    return;
+  }
+  checked(*runtime,
+          runtime->driver().api().cuLaunchKernel(
+              static_cast<CUfunction>(function), gridX, gridY, gridZ, blockX,
+              blockY, blockZ, sharedMemory, static_cast<CUstream>(stream),
+              params, extra),
+          "launching a kernel (grid " + std::to_string(gridX) + "x" +
+              std::to_string(gridY) + "x" + std::to_string(gridZ) +
+              ", block " + std::to_string(blockX) + "x" +
+              std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+}
+
+SIEVE_GPU_ABI void *_mlir_memref_to_llvm_alloc(size_t bytes) {
+  GpuRuntime *runtime = runtimeOrRecord("allocating a kernel temporary");
+  if (!runtime || GpuRuntime::hasErrors())
+    return nullptr;
+  try {
+    return reinterpret_cast<void *>(
+        runtime->allocator().allocate(bytes, GpuRuntime::currentStream()));
+  } catch (const Error &error) {
+    GpuRuntime::recordError(error.what());
+    return nullptr;
+  }
+}
+
+SIEVE_GPU_ABI void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment,
+                                                       size_t bytes) {
+  // Device blocks are 512-byte aligned, more than any memref asks for.
+  if (alignment > 512) {
+    GpuRuntime::recordError("a kernel temporary asks for " +
+                            std::to_string(alignment) +
+                            "-byte alignment; the allocator gives 512");
+    return nullptr;
+  }
+  return _mlir_memref_to_llvm_alloc(bytes);
+}
+
+SIEVE_GPU_ABI void _mlir_memref_to_llvm_free(void *pointer) {
+  GpuRuntime *runtime = GpuRuntime::get();
+  if (!runtime || !pointer)
+    return;
+  try {
+    runtime->allocator().release(reinterpret_cast<uintptr_t>(pointer));
+  } catch (const Error &error) {
+    GpuRuntime::recordError(error.what());
+  }
+}

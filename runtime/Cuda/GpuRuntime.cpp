@@ -1,0 +1,70 @@
+//===- GpuRuntime.cpp - the process's GPU state behind the kernels' ABI ---===//
+
+#include "runtime/Cuda/GpuRuntime.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+using namespace sieve::runtime::cuda;
+
+namespace {
+thread_local CUstream currentStreamOfThread = nullptr;
+std::mutex errorMutex;
+std::vector<std::string> pendingErrors;
+std::atomic<bool> anyError{false};
+} // namespace
+
+GpuRuntime *GpuRuntime::get(std::string *whyNot) {
+  static GpuRuntime *runtime = [] () -> GpuRuntime * {
+    Driver *driver = Driver::get();
+    if (!driver)
+      return nullptr;
+    auto *created = new GpuRuntime();
+    created->driver_ = driver;
+    created->allocator_ = std::make_unique<CachingAllocator>(
+        [driver](size_t bytes) -> CachingAllocator::Address {
+          CUdeviceptr address = 0;
+          if (driver->api().cuMemAlloc(&address, bytes) != kSuccess)
+            return 0;
+          return address;
+        },
+        [driver](CachingAllocator::Address address) {
+          driver->api().cuMemFree(address);
+        });
+    const char *sync = std::getenv("SIEVE_CUDA_SYNC");
+    created->syncEachLaunch_ = sync && std::strcmp(sync, "0") != 0;
+    return created;
+  }();
+  if (!runtime) {
+    Driver::get(whyNot);
+    return nullptr;
+  }
+  runtime->driver_->makeCurrent();
+  return runtime;
+}
+
+CUstream GpuRuntime::currentStream() { return currentStreamOfThread; }
+
+void GpuRuntime::setCurrentStream(CUstream stream) {
+  currentStreamOfThread = stream;
+}
+
+void GpuRuntime::recordError(const std::string &message) {
+  std::lock_guard<std::mutex> lock(errorMutex);
+  if (pendingErrors.size() < 8)
+    pendingErrors.push_back(message);
+  anyError = true;
+}
+
+bool GpuRuntime::hasErrors() { return anyError; }
+
+std::string GpuRuntime::takeErrors() {
+  std::lock_guard<std::mutex> lock(errorMutex);
+  std::string joined;
+  for (const std::string &error : pendingErrors)
+    joined += (joined.empty() ? "" : "; ") + error;
+  pendingErrors.clear();
+  anyError = false;
+  return joined;
+}

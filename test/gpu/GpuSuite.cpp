@@ -1,0 +1,235 @@
+//===- GpuSuite.cpp - every kernel on the GPU against the host backend ----===//
+//
+// For every model bundle under BUNDLES (BUNDLES/<model>/host and
+// BUNDLES/<model>/sm_80, sm_90a, compiled ahead of time by
+// tools/scripts/gpu-bundles.sh), runs each forward, training forward and
+// backward function on the GPU and on the host with the same inputs and
+// compares every output:
+//   f32: max |gpu - host| <= 1e-4 * max |host| (the orders of the sums
+//        differ: the host tiles its GEMMs, the GPU sums in order);
+//   i32, i64, i1 (routing, sorted pairs, offsets, masks): exactly equal.
+// The backward runs on the host's saved tensors, so that both sides
+// differentiate the same routing.
+//
+// Plain C++ (no GoogleTest), so that it builds on a GPU node with only the
+// CUDA toolkit and CMake. Exit codes: 0 all passed, 1 a failure, 77 no GPU
+// (ctest reports the suite skipped, with the reason on the first line).
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/Bundle/Bundle.h"
+#include "runtime/Core/Error.h"
+#include "runtime/Cuda/GpuExecutor.h"
+#include "runtime/Host/Executor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace sieve::runtime;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kF32Tolerance = 1e-4;
+constexpr int64_t kTokens = 96;
+constexpr int64_t kSeed = 20261123;
+
+struct Counts {
+  int passed = 0, failed = 0;
+};
+
+Tensor randomTensor(const ArgSpec &spec, int64_t tokens, std::mt19937 &rng) {
+  std::vector<int64_t> shape;
+  for (const DimSpec &dim : spec.shape)
+    shape.push_back(dim.tokens ? dim.tokens * tokens : dim.constant);
+  Tensor tensor(spec.dtype, shape);
+  if (spec.dtype == DType::F32) {
+    std::normal_distribution<float> normal(0.0f, 0.5f);
+    float *data = tensor.data<float>();
+    for (int64_t i = 0; i < tensor.numel(); ++i)
+      data[i] = normal(rng);
+  } else if (spec.dtype == DType::I32) {
+    std::uniform_int_distribution<int32_t> ids(0, 63);
+    int32_t *data = tensor.data<int32_t>();
+    for (int64_t i = 0; i < tensor.numel(); ++i)
+      data[i] = ids(rng);
+  } else {
+    throw Error("no random inputs for " + spec.describe());
+  }
+  return tensor;
+}
+
+/// Compares one output; prints a line and returns whether it passed.
+bool compare(const std::string &where, const Tensor &host, const Tensor &gpu) {
+  if (host.shape() != gpu.shape() || host.dtype() != gpu.dtype()) {
+    std::printf("FAIL %s: GPU gave %s, host %s\n", where.c_str(),
+                gpu.describe().c_str(), host.describe().c_str());
+    return false;
+  }
+  if (host.dtype() == DType::F32) {
+    const float *h = host.data<float>(), *g = gpu.data<float>();
+    double worst = 0, scale = 0;
+    int64_t at = 0;
+    for (int64_t i = 0; i < host.numel(); ++i) {
+      scale = std::max(scale, std::fabs(double(h[i])));
+      double diff = std::fabs(double(g[i]) - double(h[i]));
+      if (!(diff <= worst)) { // NaN counts as worst
+        worst = std::isnan(diff) ? INFINITY : diff;
+        at = i;
+      }
+    }
+    double relative = worst / std::max(scale, 1e-6);
+    bool ok = relative <= kF32Tolerance;
+    std::printf("%s %s: f32 max|diff|/max|host| = %.2e (tolerance %.0e)%s\n",
+                ok ? "ok  " : "FAIL", where.c_str(), relative, kF32Tolerance,
+                ok ? ""
+                   : (" at element " + std::to_string(at) + ": gpu " +
+                      std::to_string(g[at]) + " host " + std::to_string(h[at]))
+                         .c_str());
+    return ok;
+  }
+  size_t bytes = host.bytes();
+  const auto *h = static_cast<const unsigned char *>(host.raw());
+  const auto *g = static_cast<const unsigned char *>(gpu.raw());
+  size_t element = byteSize(host.dtype()), mismatches = 0;
+  for (size_t i = 0; i < bytes; i += element)
+    mismatches += std::memcmp(h + i, g + i, element) != 0;
+  bool ok = mismatches == 0;
+  std::printf("%s %s: %s, %zu of %lld elements differ (must be equal)\n",
+              ok ? "ok  " : "FAIL", where.c_str(), name(host.dtype()),
+              mismatches, static_cast<long long>(host.numel()));
+  return ok;
+}
+
+/// Runs `function` on both backends and compares its outputs by name.
+std::map<std::string, Tensor>
+check(const std::string &label, const Bundle &host, const Bundle &gpu,
+      const std::string &function,
+      const std::map<std::string, const Tensor *> &named, HostExecutor &cpu,
+      cuda::GpuExecutor &device, Counts &counts) {
+  const FunctionSpec &fn = host.function(function);
+  std::vector<const Tensor *> inputs;
+  std::vector<int64_t> scalars;
+  for (const ArgSpec &arg : fn.args) {
+    if (arg.kind == ArgKind::Input)
+      inputs.push_back(named.at(arg.name));
+    else if (arg.kind == ArgKind::Scalar)
+      scalars.push_back(kSeed);
+  }
+  std::vector<Tensor> hostOut = cpu.run(host, function, inputs, scalars);
+  std::vector<Tensor> gpuOut = device.run(gpu, function, inputs, scalars);
+  std::map<std::string, Tensor> results;
+  size_t next = 0;
+  for (const ArgSpec &arg : fn.args) {
+    if (arg.kind != ArgKind::Output)
+      continue;
+    bool ok = compare(label + " " + function + " " + arg.name, hostOut[next],
+                      gpuOut[next]);
+    (ok ? counts.passed : counts.failed)++;
+    results.emplace(arg.name, std::move(hostOut[next]));
+    ++next;
+  }
+  return results;
+}
+
+/// Forward, training forward and backward of each block of one model.
+void checkModel(const fs::path &dir, const std::string &target,
+                HostExecutor &cpu, cuda::GpuExecutor &device, Counts &counts) {
+  std::string label = dir.filename().string() + "/" + target;
+  std::shared_ptr<Bundle> host = Bundle::load((dir / "host").string());
+  std::shared_ptr<Bundle> gpu;
+  try {
+    gpu = Bundle::load((dir / target).string());
+  } catch (const Error &error) {
+    // An sm_90a bundle on an sm_80 GPU, say: say so, do not fail.
+    std::printf("skip %s: %s\n", label.c_str(), error.what());
+    return;
+  }
+  std::mt19937 rng(42);
+  for (const FunctionSpec &fn : host->manifest().functions) {
+    const std::string suffix = "_forward_train";
+    if (fn.name.size() < suffix.size() ||
+        fn.name.compare(fn.name.size() - suffix.size(), suffix.size(),
+                        suffix) != 0)
+      continue;
+    std::string stem = fn.name.substr(0, fn.name.size() - suffix.size());
+    std::map<std::string, Tensor> owned;
+    std::map<std::string, const Tensor *> named;
+    for (const ArgSpec &arg : fn.args)
+      if (arg.kind == ArgKind::Input) {
+        owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
+        named[arg.name] = &owned.at(arg.name);
+      }
+    check(label, *host, *gpu, stem + "_forward", named, cpu, device, counts);
+    std::map<std::string, Tensor> saved = check(
+        label, *host, *gpu, fn.name, named, cpu, device, counts);
+    for (auto &[name, tensor] : saved)
+      named[name] = &tensor;
+    for (const ArgSpec &arg : host->function(stem + "_backward").args)
+      if (arg.kind == ArgKind::Input && !named.count(arg.name)) {
+        owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
+        named[arg.name] = &owned.at(arg.name);
+      }
+    check(label, *host, *gpu, stem + "_backward", named, cpu, device, counts);
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: sieve-gpu-tests BUNDLES\n");
+    return 2;
+  }
+  std::string why;
+  std::unique_ptr<cuda::GpuExecutor> device = cuda::GpuExecutor::create(&why);
+  if (!device) {
+    std::printf("GPU suite skipped: %s\n", why.c_str());
+    return 77;
+  }
+  std::printf("GPU: %s\n", device->describeDevice().c_str());
+  fs::path root = argv[1];
+  if (!fs::is_directory(root)) {
+    std::fprintf(stderr,
+                 "sieve-gpu-tests: %s is not a directory of bundles; make it "
+                 "with tools/scripts/gpu-bundles.sh %s\n",
+                 argv[1], argv[1]);
+    return 1;
+  }
+  std::vector<fs::path> models;
+  for (const fs::directory_entry &entry : fs::directory_iterator(root))
+    if (fs::exists(entry.path() / "host" / "manifest.json"))
+      models.push_back(entry.path());
+  std::sort(models.begin(), models.end());
+  if (models.empty()) {
+    std::fprintf(stderr, "sieve-gpu-tests: no <model>/host bundles in %s\n",
+                 argv[1]);
+    return 1;
+  }
+
+  HostExecutor cpu;
+  Counts counts;
+  try {
+    for (const fs::path &model : models)
+      for (const char *target : {"sm_80", "sm_90a"})
+        if (fs::exists(model / target / "manifest.json"))
+          checkModel(model, target, cpu, *device, counts);
+  } catch (const Error &error) {
+    std::printf("FAIL: %s\n", error.what());
+    ++counts.failed;
+  }
+  cuda::CachingAllocator::Stats stats = device->runtime().allocator().stats();
+  std::printf("allocator: peak %zu bytes in use, %zu driver allocations, %zu "
+              "reuses\n",
+              stats.peakBytesInUse, stats.driverAllocations, stats.reuses);
+  std::printf("GPU suite: %d passed, %d failed\n", counts.passed,
+              counts.failed);
+  return counts.failed == 0 && counts.passed > 0 ? 0 : 1;
+}

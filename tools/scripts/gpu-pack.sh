@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Packs what a GPU node without LLVM needs to run Sieve's GPU suite: the
+# runtime's and the suite's sources with a CMake project that links no LLVM
+# (tools/gpu-node), bundles compiled here ahead of time
+# (tools/scripts/gpu-bundles.sh), and the libraries the host bundles need
+# (libomp, the nlohmann/json headers). Builds `sieve` first if needed.
+#   tools/scripts/gpu-pack.sh [OUT_DIR]      (default: build/gpu-pack)
+# On the node:  tar xzf sieve-gpu-pack.tar.gz && sieve-gpu-pack/run.sh
+# (builds with CMake against the CUDA toolkit's node, runs the suite; add
+#  --sanitize to run it under compute-sanitizer memcheck and racecheck).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=${1:-$root/build/gpu-pack}
+limit=$((64 * 1024 * 1024))
+
+[[ -x "$root/build/bin/sieve" ]] || "$root/tools/scripts/build.sh"
+stage="$out/sieve-gpu-pack"
+rm -rf "$stage" && mkdir -p "$stage"
+
+# Sources: the runtime, the suite, the node's CMake project.
+(cd "$root" && git ls-files runtime test/gpu tools/gpu-node |
+  tar cf - -T -) | tar xf - -C "$stage"
+"$root/tools/scripts/gpu-bundles.sh" "$stage/gpu-bundles"
+mkdir -p "$stage/third-party/lib" "$stage/third-party/include"
+cp -L /usr/lib/x86_64-linux-gnu/libomp.so.5 "$stage/third-party/lib/"
+cp -r /usr/include/nlohmann "$stage/third-party/include/"
+
+cat > "$stage/run.sh" <<'RUN'
+#!/usr/bin/env bash
+# Builds the runtime and the GPU suite (no LLVM) and runs the suite on the
+# bundles packed beside this script. --sanitize: under compute-sanitizer
+# memcheck and racecheck too.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cmake -S "$here/tools/gpu-node" -B "$here/build" -DCMAKE_BUILD_TYPE=Release \
+  -DSIEVE_SOURCE_DIR="$here" -DSIEVE_JSON_INCLUDE_DIR="$here/third-party/include" \
+  -DSIEVE_GPU_BUNDLES="$here/gpu-bundles" >/dev/null
+cmake --build "$here/build" -j "$(nproc)" >/dev/null
+export LD_LIBRARY_PATH="$here/third-party/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+suite="$here/build/bin/sieve-gpu-tests"
+status=0
+"$suite" "$here/gpu-bundles" || status=$?
+if [[ ${1:-} == --sanitize && $status == 0 ]]; then
+  for tool in memcheck racecheck; do
+    echo "== compute-sanitizer --tool $tool =="
+    compute-sanitizer --tool "$tool" --error-exitcode 3 "$suite" "$here/gpu-bundles" \
+      > "$here/sanitizer-$tool.log" 2>&1 || status=$?
+    tail -n 3 "$here/sanitizer-$tool.log"
+  done
+fi
+exit "$status"
+RUN
+chmod +x "$stage/run.sh"
+
+tarball="$out/sieve-gpu-pack.tar.gz"
+tar czf "$tarball" -C "$out" sieve-gpu-pack
+size=$(stat -c %s "$tarball")
+echo "gpu-pack: $tarball, $((size / 1024)) KiB (limit 64 MiB)"
+if (( size > limit )); then
+  echo "gpu-pack: error: the pack is over 64 MiB" >&2
+  exit 1
+fi
