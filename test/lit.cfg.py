@@ -32,3 +32,4 @@ llvm_config.add_tool_substitutions(
 # GPU-free CUDA checks (PTX through ptxas) run where the toolkit is present.
 if config.sieve_ptxas and not config.sieve_ptxas.endswith("-NOTFOUND"):
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.sieve_ptxas))

@@ -133,6 +133,11 @@ mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
       return module.emitError() << "--host-cpu: " << error;
   }
   HostTarget target = named ? *named : HostTarget::detect();
+  if (isGpuTarget(options.target) && !llvm::sys::fs::exists(libdevicePath()))
+    return module.emitError()
+           << "compiling for " << options.target << " needs the CUDA "
+           << "toolkit's libdevice, which is not at " << libdevicePath()
+           << " (set CUDA_HOME or SIEVE_CUDA_TOOLKIT)";
   KernelCache cache(options.cacheDirectory.empty()
                         ? KernelCache::defaultDirectory()
                         : options.cacheDirectory);

@@ -90,7 +90,8 @@ std::vector<Stage> gpuStages(StringRef chip) {
       {"ptx",
        "each kernel module serialised to PTX for " + chip.str() +
            " by LLVM's NVPTX back end (libdevice linked)",
-       "gpu-module-to-binary{format=isa}"},
+       "gpu-module-to-binary{format=isa toolkit=" + cudaToolkitDirectory() +
+           "}"},
   };
 }
 

@@ -8,12 +8,14 @@
 
 #include "compiler/Driver/Compile.h"
 #include "compiler/Pipelines/Stages.h"
+#include "compiler/Target/Cuda/CudaTarget.h"
 #include "tools/sieve/Commands.h"
 #include "tools/sieve/Input.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -53,6 +55,14 @@ int mlir::sieve::driver::runCompileCommand() {
     fmt::print(stderr,
                "sieve compile: error: unknown target '{}' (targets: {})\n",
                targetName.getValue(), llvm::join(getTargetNames(), ", "));
+    return 1;
+  }
+  if (isGpuTarget(targetName) && !llvm::sys::fs::exists(libdevicePath())) {
+    fmt::print(stderr,
+               "sieve compile: error: compiling for {} needs the CUDA "
+               "toolkit's libdevice, which is not at {} (set CUDA_HOME or "
+               "SIEVE_CUDA_TOOLKIT)\n",
+               targetName.getValue(), libdevicePath());
     return 1;
   }
   if (!hostCpu.empty()) {

@@ -239,8 +239,8 @@ struct MapLoopsToGPUPass
 
   void runOnOperation() override {
     if (blockSize <= 0 || blockSize > 1024) {
-      getOperation()->emitError()
-          << "block-size must be in [1, 1024], got " << blockSize;
+      emitError(getOperation().getLoc())
+          << "block-size must be in [1, 1024], got " << blockSize.getValue();
       return signalPassFailure();
     }
     for (auto fn : getOperation().getOps<func::FuncOp>())

@@ -11,12 +11,27 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
+
 using namespace mlir;
 using namespace mlir::sieve;
 
 std::string CudaTarget::describe() const {
   return "nvptx64-nvidia-cuda chip=" + chip + " features=" + ptxFeatures +
          " O" + std::to_string(optLevel);
+}
+
+std::string mlir::sieve::cudaToolkitDirectory() {
+  for (const char *variable : {"SIEVE_CUDA_TOOLKIT", "CUDA_HOME"})
+    if (const char *value = std::getenv(variable); value && *value)
+      return value;
+  return SIEVE_DEFAULT_CUDA_TOOLKIT;
+}
+
+std::string mlir::sieve::libdevicePath() {
+  SmallString<256> path(cudaToolkitDirectory());
+  llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+  return path.str().str();
 }
 
 void mlir::sieve::registerCudaTranslations(DialectRegistry &registry) {
@@ -35,6 +50,17 @@ LogicalResult mlir::sieve::writePtxFiles(ModuleOp module, StringRef directory,
       // untested-diagnostic: the ptx stage serialises with format=isa.
       if (!object || object.getFormat() != gpu::CompilationTarget::Assembly)
         return binary.emitOpError() << "holds no PTX assembly";
+      // A kernel calling a function the module does not define would load
+      // nowhere: libdevice was not linked.
+      StringRef ptx = object.getObject().getValue();
+      size_t external = ptx.find(".extern .func");
+      if (external != StringRef::npos)
+        return binary.emitOpError()
+               << "calls an undefined function ("
+               << ptx.substr(external).take_until([](char c) {
+                    return c == '\n';
+                  })
+               << "); is libdevice at " << libdevicePath() << "?";
       std::string name = binary.getSymName().str() + ".ptx";
       SmallString<256> path(directory);
       llvm::sys::path::append(path, name);

@@ -28,6 +28,13 @@ struct CudaTarget {
   std::string describe() const;
 };
 
+/// The CUDA toolkit whose libdevice the kernels link (math functions):
+/// $SIEVE_CUDA_TOOLKIT, else $CUDA_HOME, else the toolkit CMake found when
+/// Sieve was built.
+std::string cudaToolkitDirectory();
+/// Its libdevice bitcode file.
+std::string libdevicePath();
+
 /// Registers the translations and target models the GPU stages need (the
 /// GPU and NVVM dialects to LLVM IR, NVVM serialisation to PTX).
 void registerCudaTranslations(DialectRegistry &registry);
