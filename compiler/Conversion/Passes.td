@@ -96,4 +96,46 @@ def MapLoopsToGPU : Pass<"sieve-map-loops-to-gpu", "ModuleOp"> {
   ];
 }
 
+def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
+  let summary = "Lower CVMM and its weight gradient to tiled GPU kernels";
+  let description = [{
+    The GPU targets' fast path for the compute-heavy primitives, on f32
+    buffers (others are left for `sieve-convert-to-scf`):
+
+    - `sieve.cvmm` becomes a grouped GEMM over the rows dispatch sorted by
+      expert: one thread block per (tile of one expert's sorted rows,
+      tile of output columns). Blocks find their expert by walking the
+      offsets, so there is no launch per expert, no host-side schedule and
+      no padding to the largest expert. Token-addressed input rows are
+      gathered through the sorted pairs while the A tile is loaded; sorted
+      output rows are written by their block alone, token output rows
+      (one pair per slot) are added atomically.
+    - `sieve.cvmm_weight_grad` becomes one GEMM per expert reducing over its
+      rows, a block per (m tile, column tile, expert): deterministic.
+
+    A block has `warps-m` x `warps-n` warps, each computing 32 x 32
+    outputs as 16 x 8 fragments; the reduction advances `k-tile` steps at
+    a time through shared memory. `precision=tf32` computes the fragments
+    with `nvgpu.mma.sync` (tensor cores, TF32 inputs, f32 sums);
+    `precision=f32` with f32 FMAs on the same fragments (exact, to check
+    against).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+  let options = [
+    Option<"warpsM", "warps-m", "int64_t", "2",
+           "Warps along a block's rows (32 rows each)">,
+    Option<"warpsN", "warps-n", "int64_t", "2",
+           "Warps along a block's columns (32 columns each)">,
+    Option<"kTile", "k-tile", "int64_t", "16",
+           "Reduction steps staged in shared memory at a time (a multiple "
+           "of 8)">,
+    Option<"precision", "precision", "std::string", "\"f32\"",
+           "f32 (exact FMAs) or tf32 (tensor cores)">
+  ];
+}
+
 #endif // SIEVE_COMPILER_CONVERSION_PASSES_TD

@@ -4,6 +4,7 @@
 
 #include "compiler/Bundle/Manifest.h"
 #include "compiler/Cache/KernelCache.h"
+#include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 #include "compiler/Conversion/SieveToVector/GemmTunables.h"
 #include "compiler/Pipelines/Stages.h"
 #include "compiler/Target/Cuda/CudaTarget.h"
@@ -31,6 +32,16 @@ const std::string &mlir::sieve::compilerBuildId() {
 
 namespace {
 
+/// The tiles the GPU kernels were generated with.
+std::vector<std::pair<std::string, int64_t>>
+gpuTunables(StringRef precision) {
+  GemmTileConfig config;
+  return {{"cvmm_warps_m", config.warpsM},
+          {"cvmm_warps_n", config.warpsN},
+          {"cvmm_k_tile", config.kTile},
+          {"cvmm_tf32", precision == "tf32"}};
+}
+
 /// What the bundle's code is for: the host CPU, and the GPU when there is
 /// one.
 std::string describeTarget(const HostTarget &host, StringRef target) {
@@ -43,14 +54,15 @@ std::string describeTarget(const HostTarget &host, StringRef target) {
 
 std::string mlir::sieve::bundleCacheKey(ModuleOp module,
                                         const HostTarget &host,
-                                        StringRef target) {
+                                        StringRef target,
+                                        StringRef gpuPrecision) {
   std::string text;
   llvm::raw_string_ostream keyText(text);
   keyText << "sieve-bundle v" << kBundleFormatVersion << "\n";
   keyText << "compiler " << compilerBuildId() << "\n";
   keyText << "target " << target << ": " << describeTarget(host, target)
-          << "\n";
-  for (const Stage &stage : getStages(target))
+          << " cvmm " << gpuPrecision << "\n";
+  for (const Stage &stage : getStages(target, gpuPrecision))
     keyText << "stage " << stage.name << ": " << stage.pipeline << "\n";
   module->print(keyText, OpPrintingFlags().printGenericOpForm());
   return sha256Hex(text);
@@ -76,7 +88,7 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
         if (described)
           entryPoints = std::move(*entries);
       },
-      options.target);
+      options.target, options.gpuPrecision);
   if (failed(ran) || !described)
     return failure();
 
@@ -105,7 +117,7 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
                           key.str(),
                           options.source,
                           entryPoints,
-                          gpu ? std::vector<std::pair<std::string, int64_t>>()
+                          gpu ? gpuTunables(options.gpuPrecision)
                               : GemmTunables().list(),
                           ptxFiles};
   std::error_code ec;
@@ -142,7 +154,8 @@ mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
                         ? KernelCache::defaultDirectory()
                         : options.cacheDirectory);
   CompileOutcome outcome;
-  outcome.cacheKey = bundleCacheKey(module, target, options.target);
+  outcome.cacheKey = bundleCacheKey(module, target, options.target,
+                                    options.gpuPrecision);
 
   std::string note;
   std::optional<std::string> entry = cache.lookup(outcome.cacheKey, note);

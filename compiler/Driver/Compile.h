@@ -33,6 +33,8 @@ struct CompileOptions {
   /// for the host target and "x86-64-v3" (any AVX2 machine, as GPU nodes
   /// are) for the host side of GPU targets.
   std::string hostCpu;
+  /// How GPU targets compute CVMM: "f32" or "tf32" (getGpuPrecisions()).
+  std::string gpuPrecision = "f32";
 };
 
 struct CompileOutcome {
@@ -51,7 +53,8 @@ const std::string &compilerBuildId();
 /// The cache key of compiling `module` for `target` ("host", "sm_80", ...)
 /// with host code for `host`.
 std::string bundleCacheKey(ModuleOp module, const HostTarget &host,
-                           StringRef target = "host");
+                           StringRef target = "host",
+                           StringRef gpuPrecision = "f32");
 
 /// Compiles `module` (verified sieve layer ops and upstream ops) for
 /// `options.target` into a bundle. The module is not modified. Errors are reported as

@@ -18,6 +18,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
 
+#include <map>
 #include <mutex>
 
 using namespace mlir;
@@ -63,7 +64,7 @@ std::vector<Stage> hostStages() {
   };
 }
 
-std::vector<Stage> gpuStages(StringRef chip) {
+std::vector<Stage> gpuStages(StringRef chip, StringRef precision) {
   std::string target = "nvvm-attach-target{chip=" + chip.str() +
                        " features=+ptx80 O=3}";
   return {
@@ -71,10 +72,12 @@ std::vector<Stage> gpuStages(StringRef chip) {
       kPrimitives,
       kBuffers,
       {"loops",
-       "primitives and linalg ops as loops, independent iterations as "
-       "scf.parallel",
-       "sieve-convert-to-scf,convert-linalg-to-parallel-loops,canonicalize,"
-       "cse"},
+       "CVMM and its weight gradient as tiled " + precision.str() +
+           " GEMM kernels, the other primitives and linalg ops as loops, "
+           "independent iterations as scf.parallel",
+       "sieve-convert-cvmm-to-gpu{precision=" + precision.str() +
+           "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
+           "canonicalize,cse"},
       {"kernels",
        "every loop nest and serial run a gpu.launch, outlined into "
        "gpu.module kernels; sizes and allocations on the host",
@@ -83,7 +86,8 @@ std::vector<Stage> gpuStages(StringRef chip) {
        "kernels in the NVVM dialect for " + chip.str() +
            ", the host side in the LLVM dialect calling the GPU runtime",
        "sieve-mark-entry-points," + target +
-           ",convert-scf-to-cf,gpu.module(convert-gpu-to-nvvm),"
+           ",convert-scf-to-cf,convert-nvgpu-to-nvvm,"
+           "gpu.module(convert-vector-to-llvm,convert-gpu-to-nvvm),"
            "expand-strided-metadata,"
            "finalize-memref-to-llvm{use-generic-functions},gpu-to-llvm,"
            "convert-to-llvm,reconcile-unrealized-casts"},
@@ -107,21 +111,32 @@ bool mlir::sieve::isGpuTarget(StringRef target) {
   return isKnownTarget(target) && target != "host";
 }
 
-ArrayRef<Stage> mlir::sieve::getStages(StringRef target) {
-  static const std::vector<Stage> host = hostStages();
-  static const std::vector<Stage> sm80 = gpuStages("sm_80");
-  static const std::vector<Stage> sm90a = gpuStages("sm_90a");
-  if (target == "host")
-    return host;
-  if (target == "sm_80")
-    return sm80;
-  if (target == "sm_90a")
-    return sm90a;
-  return {};
+ArrayRef<StringRef> mlir::sieve::getGpuPrecisions() {
+  static constexpr StringRef precisions[] = {"f32", "tf32"};
+  return precisions;
 }
 
-const Stage *mlir::sieve::lookupStage(StringRef name, StringRef target) {
-  for (const Stage &stage : getStages(target))
+ArrayRef<Stage> mlir::sieve::getStages(StringRef target,
+                                       StringRef gpuPrecision) {
+  static const std::vector<Stage> host = hostStages();
+  static std::mutex mutex;
+  static std::map<std::string, std::vector<Stage>> gpu;
+  if (target == "host")
+    return host;
+  if (!isGpuTarget(target) || !llvm::is_contained(getGpuPrecisions(),
+                                                  gpuPrecision))
+    return {};
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string key = (target + " " + gpuPrecision).str();
+  auto it = gpu.find(key);
+  if (it == gpu.end())
+    it = gpu.emplace(key, gpuStages(target, gpuPrecision)).first;
+  return it->second;
+}
+
+const Stage *mlir::sieve::lookupStage(StringRef name, StringRef target,
+                                      StringRef gpuPrecision) {
+  for (const Stage &stage : getStages(target, gpuPrecision))
     if (stage.name == name)
       return &stage;
   return nullptr;
@@ -171,12 +186,13 @@ void mlir::sieve::registerSievePipelines() {
 LogicalResult mlir::sieve::runStages(
     ModuleOp module, StringRef lastStage,
     function_ref<void(const Stage &, unsigned, ModuleOp)> onStage,
-    StringRef target) {
+    StringRef target, StringRef gpuPrecision) {
   registerSievePipelines();
   // untested-diagnostic: the drivers check the target name first.
   if (!isKnownTarget(target))
     return module->emitError() << "unknown target '" << target << "'";
-  for (auto [index, stage] : llvm::enumerate(getStages(target))) {
+  for (auto [index, stage] :
+       llvm::enumerate(getStages(target, gpuPrecision))) {
     if (!stage.pipeline.empty()) {
       PassManager pm(module->getName());
       // untested-diagnostic: the stage pipelines are fixed, tested strings.

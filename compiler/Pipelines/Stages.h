@@ -42,10 +42,16 @@ bool isGpuTarget(StringRef target);
 /// (gpu.launch per loop nest, outlined), llvm (NVVM for the device, LLVM for
 /// the host side) and ptx (each kernel module serialised to PTX by LLVM's
 /// NVPTX back end). An unknown target has no stages.
-ArrayRef<Stage> getStages(StringRef target = "host");
+/// `gpuPrecision` is how GPU targets compute CVMM: "f32" (exact FMAs) or
+/// "tf32" (tensor cores); the host ignores it.
+ArrayRef<Stage> getStages(StringRef target = "host",
+                          StringRef gpuPrecision = "f32");
+/// The precisions GPU targets accept.
+ArrayRef<StringRef> getGpuPrecisions();
 
 /// The stage of `target` called `name`, or null.
-const Stage *lookupStage(StringRef name, StringRef target = "host");
+const Stage *lookupStage(StringRef name, StringRef target = "host",
+                         StringRef gpuPrecision = "f32");
 
 /// Registers in `registry` every dialect, interface model and translation
 /// the stages need: the sieve dialect with its bufferization models, the
@@ -64,7 +70,7 @@ void registerSievePipelines();
 LogicalResult
 runStages(ModuleOp module, StringRef lastStage,
           function_ref<void(const Stage &, unsigned index, ModuleOp)> onStage,
-          StringRef target = "host");
+          StringRef target = "host", StringRef gpuPrecision = "f32");
 
 } // namespace mlir::sieve
 

@@ -15,6 +15,7 @@
 
 #include "runtime/Core/Error.h"
 
+#include <chrono>
 #include <string>
 
 using namespace sieve::runtime;
@@ -78,6 +79,8 @@ SIEVE_GPU_ABI void *mgpuModuleGetFunction(void *module, const char *name) {
                    &function, static_cast<CUmodule>(module), name),
                std::string("finding kernel ") + name))
     return nullptr;
+  if (runtime->profiling())
+    runtime->nameKernel(function, name);
   return function;
 }
 
@@ -112,6 +115,13 @@ SIEVE_GPU_ABI void mgpuLaunchKernel(void *function, intptr_t gridX,
     GpuRuntime::recordError("launching a kernel that was not loaded");
     return;
   }
+  const DriverApi &api = runtime->driver().api();
+  auto *cuStream = static_cast<CUstream>(stream);
+  std::chrono::steady_clock::time_point start;
+  if (runtime->profiling()) {
+    api.cuStreamSynchronize(cuStream);
+    start = std::chrono::steady_clock::now();
+  }
   checked(*runtime,
           runtime->driver().api().cuLaunchKernel(
               static_cast<CUfunction>(function), gridX, gridY, gridZ, blockX,
@@ -121,6 +131,13 @@ SIEVE_GPU_ABI void mgpuLaunchKernel(void *function, intptr_t gridX,
               std::to_string(gridY) + "x" + std::to_string(gridZ) +
               ", block " + std::to_string(blockX) + "x" +
               std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+  if (runtime->profiling()) {
+    api.cuStreamSynchronize(cuStream);
+    runtime->recordLaunch(function,
+                          std::chrono::duration<double, std::milli>(
+                              std::chrono::steady_clock::now() - start)
+                              .count());
+  }
 }
 
 SIEVE_GPU_ABI void *_mlir_memref_to_llvm_alloc(size_t bytes) {

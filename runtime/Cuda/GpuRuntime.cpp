@@ -2,7 +2,9 @@
 
 #include "runtime/Cuda/GpuRuntime.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -34,6 +36,8 @@ GpuRuntime *GpuRuntime::get(std::string *whyNot) {
         });
     const char *sync = std::getenv("SIEVE_CUDA_SYNC");
     created->syncEachLaunch_ = sync && std::strcmp(sync, "0") != 0;
+    const char *profile = std::getenv("SIEVE_CUDA_PROFILE");
+    created->profiling_ = profile && std::strcmp(profile, "0") != 0;
     return created;
   }();
   if (!runtime) {
@@ -67,4 +71,37 @@ std::string GpuRuntime::takeErrors() {
   pendingErrors.clear();
   anyError = false;
   return joined;
+}
+
+void GpuRuntime::nameKernel(void *function, const std::string &name) {
+  std::lock_guard<std::mutex> lock(profileMutex_);
+  kernelNames_[function] = name;
+}
+
+void GpuRuntime::recordLaunch(void *function, double milliseconds) {
+  std::lock_guard<std::mutex> lock(profileMutex_);
+  auto name = kernelNames_.find(function);
+  KernelTime &time =
+      profile_[name == kernelNames_.end() ? "(unnamed)" : name->second];
+  ++time.launches;
+  time.milliseconds += milliseconds;
+}
+
+std::string GpuRuntime::takeProfile() {
+  std::lock_guard<std::mutex> lock(profileMutex_);
+  std::vector<std::pair<std::string, KernelTime>> rows(profile_.begin(),
+                                                       profile_.end());
+  std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+    return a.second.milliseconds > b.second.milliseconds;
+  });
+  std::string text;
+  char line[256];
+  for (const auto &[name, time] : rows) {
+    std::snprintf(line, sizeof(line), "%10.3f ms %6lld launches  %s\n",
+                  time.milliseconds, static_cast<long long>(time.launches),
+                  name.c_str());
+    text += line;
+  }
+  profile_.clear();
+  return text;
 }

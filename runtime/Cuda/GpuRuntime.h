@@ -17,6 +17,7 @@
 #include "runtime/Cuda/CachingAllocator.h"
 #include "runtime/Cuda/Driver.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,18 @@ public:
   /// (SIEVE_CUDA_SYNC=1): slow, but an error names its kernel.
   bool synchronizeEachLaunch() const { return syncEachLaunch_; }
 
+  /// Whether launches are timed one by one (SIEVE_CUDA_PROFILE=1): each is
+  /// synchronised before and after, so this measures kernels in isolation
+  /// and slows the program.
+  bool profiling() const { return profiling_; }
+  /// Names a kernel function for the profile (the ABI learns names when
+  /// generated code looks kernels up).
+  void nameKernel(void *function, const std::string &name);
+  /// Adds one timed launch of `function`.
+  void recordLaunch(void *function, double milliseconds);
+  /// The profile so far, one line per kernel, slowest first; clears it.
+  std::string takeProfile();
+
   /// Records an error raised inside generated code; launches are skipped
   /// from then on until takeErrors() is called.
   static void recordError(const std::string &message);
@@ -53,6 +66,14 @@ private:
   Driver *driver_ = nullptr;
   std::unique_ptr<CachingAllocator> allocator_;
   bool syncEachLaunch_ = false;
+  bool profiling_ = false;
+  std::mutex profileMutex_;
+  std::map<void *, std::string> kernelNames_;
+  struct KernelTime {
+    int64_t launches = 0;
+    double milliseconds = 0;
+  };
+  std::map<std::string, KernelTime> profile_;
 };
 
 } // namespace sieve::runtime::cuda

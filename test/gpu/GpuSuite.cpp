@@ -1,12 +1,14 @@
 //===- GpuSuite.cpp - every kernel on the GPU against the host backend ----===//
 //
 // For every model bundle under BUNDLES (BUNDLES/<model>/host and
-// BUNDLES/<model>/sm_80, sm_90a, compiled ahead of time by
-// tools/scripts/gpu-bundles.sh), runs each forward, training forward and
-// backward function on the GPU and on the host with the same inputs and
+// BUNDLES/<model>/sm_80, sm_90a, sm_80-tf32, sm_90a-tf32, compiled ahead of
+// time by tools/scripts/gpu-bundles.sh), runs each forward, training forward
+// and backward function on the GPU and on the host with the same inputs and
 // compares every output:
-//   f32: max |gpu - host| <= 1e-4 * max |host| (the orders of the sums
-//        differ: the host tiles its GEMMs, the GPU sums in order);
+//   f32, CVMM in f32: max |gpu - host| <= 1e-4 * max |host| (the orders of
+//        the sums differ between the host's and the GPU's tiles);
+//   f32, CVMM on the tensor cores (tf32: 10-bit mantissas in the
+//        products): max |gpu - host| <= 1e-2 * max |host|;
 //   i32, i64, i1 (routing, sorted pairs, offsets, masks): exactly equal.
 // The backward runs on the host's saved tensors, so that both sides
 // differentiate the same routing.
@@ -38,6 +40,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kF32Tolerance = 1e-4;
+constexpr double kTf32Tolerance = 1e-2;
 constexpr int64_t kTokens = 96;
 constexpr int64_t kSeed = 20261123;
 
@@ -67,7 +70,8 @@ Tensor randomTensor(const ArgSpec &spec, int64_t tokens, std::mt19937 &rng) {
 }
 
 /// Compares one output; prints a line and returns whether it passed.
-bool compare(const std::string &where, const Tensor &host, const Tensor &gpu) {
+bool compare(const std::string &where, const Tensor &host, const Tensor &gpu,
+             double tolerance) {
   if (host.shape() != gpu.shape() || host.dtype() != gpu.dtype()) {
     std::printf("FAIL %s: GPU gave %s, host %s\n", where.c_str(),
                 gpu.describe().c_str(), host.describe().c_str());
@@ -86,9 +90,9 @@ bool compare(const std::string &where, const Tensor &host, const Tensor &gpu) {
       }
     }
     double relative = worst / std::max(scale, 1e-6);
-    bool ok = relative <= kF32Tolerance;
+    bool ok = relative <= tolerance;
     std::printf("%s %s: f32 max|diff|/max|host| = %.2e (tolerance %.0e)%s\n",
-                ok ? "ok  " : "FAIL", where.c_str(), relative, kF32Tolerance,
+                ok ? "ok  " : "FAIL", where.c_str(), relative, tolerance,
                 ok ? ""
                    : (" at element " + std::to_string(at) + ": gpu " +
                       std::to_string(g[at]) + " host " + std::to_string(h[at]))
@@ -113,7 +117,7 @@ std::map<std::string, Tensor>
 check(const std::string &label, const Bundle &host, const Bundle &gpu,
       const std::string &function,
       const std::map<std::string, const Tensor *> &named, HostExecutor &cpu,
-      cuda::GpuExecutor &device, Counts &counts) {
+      cuda::GpuExecutor &device, double tolerance, Counts &counts) {
   const FunctionSpec &fn = host.function(function);
   std::vector<const Tensor *> inputs;
   std::vector<int64_t> scalars;
@@ -131,7 +135,7 @@ check(const std::string &label, const Bundle &host, const Bundle &gpu,
     if (arg.kind != ArgKind::Output)
       continue;
     bool ok = compare(label + " " + function + " " + arg.name, hostOut[next],
-                      gpuOut[next]);
+                      gpuOut[next], tolerance);
     (ok ? counts.passed : counts.failed)++;
     results.emplace(arg.name, std::move(hostOut[next]));
     ++next;
@@ -152,6 +156,9 @@ void checkModel(const fs::path &dir, const std::string &target,
     std::printf("skip %s: %s\n", label.c_str(), error.what());
     return;
   }
+  double tolerance = target.find("tf32") != std::string::npos
+                         ? kTf32Tolerance
+                         : kF32Tolerance;
   std::mt19937 rng(42);
   for (const FunctionSpec &fn : host->manifest().functions) {
     const std::string suffix = "_forward_train";
@@ -167,9 +174,9 @@ void checkModel(const fs::path &dir, const std::string &target,
         owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
         named[arg.name] = &owned.at(arg.name);
       }
-    check(label, *host, *gpu, stem + "_forward", named, cpu, device, counts);
+    check(label, *host, *gpu, stem + "_forward", named, cpu, device, tolerance, counts);
     std::map<std::string, Tensor> saved = check(
-        label, *host, *gpu, fn.name, named, cpu, device, counts);
+        label, *host, *gpu, fn.name, named, cpu, device, tolerance, counts);
     for (auto &[name, tensor] : saved)
       named[name] = &tensor;
     for (const ArgSpec &arg : host->function(stem + "_backward").args)
@@ -177,7 +184,7 @@ void checkModel(const fs::path &dir, const std::string &target,
         owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
         named[arg.name] = &owned.at(arg.name);
       }
-    check(label, *host, *gpu, stem + "_backward", named, cpu, device, counts);
+    check(label, *host, *gpu, stem + "_backward", named, cpu, device, tolerance, counts);
   }
 }
 
@@ -218,7 +225,8 @@ int main(int argc, char **argv) {
   Counts counts;
   try {
     for (const fs::path &model : models)
-      for (const char *target : {"sm_80", "sm_90a"})
+      for (const char *target :
+           {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32"})
         if (fs::exists(model / target / "manifest.json"))
           checkModel(model, target, cpu, *device, counts);
   } catch (const Error &error) {

@@ -18,9 +18,16 @@ stage="$out/sieve-gpu-pack"
 rm -rf "$stage" && mkdir -p "$stage"
 
 # Sources: the runtime, the suite, the node's CMake project.
-(cd "$root" && git ls-files runtime test/gpu tools/gpu-node |
+(cd "$root" && git ls-files runtime test/gpu tools/gpu-node benchmarks/gpu |
   tar cf - -T -) | tar xf - -C "$stage"
 "$root/tools/scripts/gpu-bundles.sh" "$stage/gpu-bundles"
+# The sigma-MoE block of benchmarks/models for timing (sieve-gpu-block-timing).
+for precision in f32 tf32; do
+  "$root/build/bin/sieve" compile "$root/benchmarks/models/sigma-moe-1024.yaml" \
+    --target sm_90a --gpu-precision "$precision" \
+    --cache-dir "${SIEVE_CACHE_DIR:-$root/build/cache}" \
+    -o "$stage/timing-bundles/sigma-moe-1024-sm_90a-$precision" >/dev/null
+done
 mkdir -p "$stage/third-party/lib" "$stage/third-party/include"
 cp -L /usr/lib/x86_64-linux-gnu/libomp.so.5 "$stage/third-party/lib/"
 cp -r /usr/include/nlohmann "$stage/third-party/include/"

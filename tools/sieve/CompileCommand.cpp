@@ -44,6 +44,11 @@ static cl::opt<std::string> hostCpu(
     cl::desc("CPU to generate host code for (default: this machine's; "
              "x86-64-v3 for the host side of GPU targets)"),
     cl::value_desc("cpu"), cl::init(""), cl::sub(compileCommand));
+static cl::opt<std::string> gpuPrecision(
+    "gpu-precision",
+    cl::desc("How GPU targets compute CVMM: f32 (exact FMAs) or tf32 "
+             "(tensor cores)"),
+    cl::init("f32"), cl::sub(compileCommand));
 static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Kernel cache directory (default: $SIEVE_CACHE_DIR, "
@@ -63,6 +68,12 @@ int mlir::sieve::driver::runCompileCommand() {
                "toolkit's libdevice, which is not at {} (set CUDA_HOME or "
                "SIEVE_CUDA_TOOLKIT)\n",
                targetName.getValue(), libdevicePath());
+    return 1;
+  }
+  if (!llvm::is_contained(getGpuPrecisions(), gpuPrecision)) {
+    fmt::print(stderr,
+               "sieve compile: error: unknown --gpu-precision '{}' ({})\n",
+               gpuPrecision.getValue(), llvm::join(getGpuPrecisions(), ", "));
     return 1;
   }
   if (!hostCpu.empty()) {
@@ -88,6 +99,7 @@ int mlir::sieve::driver::runCompileCommand() {
   options.source = llvm::sys::path::filename(compileInput).str();
   options.target = targetName;
   options.hostCpu = hostCpu;
+  options.gpuPrecision = gpuPrecision;
   FailureOr<CompileOutcome> outcome = compileToBundle(*module, options);
   if (failed(outcome))
     return 1;

@@ -158,7 +158,10 @@ LogicalResult mapFunction(func::FuncOp fn, int64_t blockSize) {
   size_t i = 0;
   while (i < ops.size()) {
     Operation *first = ops[i];
-    if (onHost.contains(first) || first->hasTrait<OpTrait::IsTerminator>()) {
+    // Kernels made by an earlier pass (sieve-convert-cvmm-to-gpu) launch
+    // from the host as they are.
+    if (onHost.contains(first) || isa<gpu::LaunchOp>(first) ||
+        first->hasTrait<OpTrait::IsTerminator>()) {
       ++i;
       continue;
     }
@@ -202,8 +205,14 @@ LogicalResult mapFunction(func::FuncOp fn, int64_t blockSize) {
         (isa<memref::DeallocOp>(next) ? deferred : hoisted).push_back(next);
         continue;
       }
-      if (!uses && j > lastUse && isParallelNest(next))
+      if (!uses && j > lastUse &&
+          (isParallelNest(next) || isa<gpu::LaunchOp>(next)))
         break;
+      // untested-diagnostic: the kernels earlier passes make read their
+      // sizes on the device.
+      if (isa<gpu::LaunchOp>(next))
+        return next->emitOpError()
+               << "uses a value computed on the GPU to launch";
       if (isa<memref::AllocOp>(next))
         return next->emitOpError()
                << "is sized by values computed on the GPU; a GPU target "

@@ -1,7 +1,7 @@
 //===- LowerRegularizers.cpp - the load-balancing losses to loops ---------===//
 //
-// Both regularisers need p = mean_n softmax(logits[n]) (Eq. 16, 20): one
-// pass over the tokens accumulating softmax rows into a p buffer.
+// Both regularisers need p = mean_n softmax(logits[n]) (Eq. 16, 20),
+// reduced over the tokens in fixed-size chunks, in parallel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,16 +20,24 @@ using FPred = arith::CmpFPredicate;
 
 namespace {
 
+/// Tokens per partial sum of the mean softmax.
+constexpr int64_t kTokenChunk = 256;
+
 /// p[e] = mean over tokens of softmax(logits[n])[e], in a new f32 buffer.
+/// In three parallel loops (each row's max and normaliser; per chunk of
+/// tokens and expert, a partial sum; per expert, the partials in order), so
+/// that no loop walks every token alone: a GPU runs each as one kernel.
+/// The order of the sums is fixed: the result is deterministic.
 Value meanSoftmax(LoopBuilder &lb, Value logits) {
+  Type f32 = lb.builder().getF32Type();
   Value tokens = lb.dim(logits, 0), experts = lb.dim(logits, 1);
-  Value p = lb.alloc(
-      MemRefType::get({ShapedType::kDynamic}, lb.builder().getF32Type()),
-      {experts});
-  lb.forEach(lb.index(0), experts,
-             [&](LoopBuilder &b, Value e) { b.store(b.f32(0.0), p, {e}); });
+  Value zero = lb.index(0);
+  Value p = lb.alloc(MemRefType::get({ShapedType::kDynamic}, f32), {experts});
+  Value rows = lb.alloc(MemRefType::get({ShapedType::kDynamic, 2}, f32),
+                        {tokens});
   Value invTokens = lb.divf(lb.f32(1.0), lb.indexToF32(tokens));
-  lb.forEach(lb.index(0), tokens, [&](LoopBuilder &b, Value n) {
+  lb.parallel(zero, tokens, [&](LoopBuilder &b, ValueRange token) {
+    Value n = token[0];
     Value max = b.forEach(b.index(0), experts, {b.f32(-INFINITY)},
                           [&](LoopBuilder &eb, Value e, ValueRange acc) {
                             return SmallVector<Value>{
@@ -41,13 +49,40 @@ Value meanSoftmax(LoopBuilder &lb, Value logits) {
                     Value z = eb.subf(eb.loadF32(logits, {n, e}), max);
                     return SmallVector<Value>{eb.addf(acc[0], eb.exp(z))};
                   })[0];
-    Value norm = b.divf(invTokens, sum);
-    b.forEach(b.index(0), experts, [&](LoopBuilder &eb, Value e) {
-      Value share =
-          eb.mulf(eb.exp(eb.subf(eb.loadF32(logits, {n, e}), max)), norm);
-      eb.store(eb.addf(eb.load(p, {e}), share), p, {e});
-    });
+    b.store(max, rows, {n, b.index(0)});
+    b.store(b.divf(invTokens, sum), rows, {n, b.index(1)});
   });
+  Value chunk = lb.index(kTokenChunk);
+  Value chunks = lb.divu(lb.add(tokens, lb.index(kTokenChunk - 1)), chunk);
+  Value partial = lb.alloc(
+      MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, f32),
+      {chunks, experts});
+  lb.parallel({zero, zero}, {chunks, experts},
+              [&](LoopBuilder &b, ValueRange ce) {
+                Value begin = b.mul(ce[0], chunk);
+                Value end = b.add(begin, chunk);
+                end = b.select(b.cmp(Pred::ult, end, tokens), end, tokens);
+                Value sum = b.forEach(
+                    begin, end, {b.f32(0.0)},
+                    [&](LoopBuilder &nb, Value n, ValueRange acc) {
+                      Value z = nb.subf(nb.loadF32(logits, {n, ce[1]}),
+                                        nb.load(rows, {n, nb.index(0)}));
+                      Value share =
+                          nb.mulf(nb.exp(z), nb.load(rows, {n, nb.index(1)}));
+                      return SmallVector<Value>{nb.addf(acc[0], share)};
+                    })[0];
+                b.store(sum, partial, ce);
+              });
+  lb.parallel(zero, experts, [&](LoopBuilder &b, ValueRange expert) {
+    Value sum = b.forEach(b.index(0), chunks, {b.f32(0.0)},
+                          [&](LoopBuilder &cb, Value c, ValueRange acc) {
+                            return SmallVector<Value>{cb.addf(
+                                acc[0], cb.load(partial, {c, expert[0]}))};
+                          })[0];
+    b.store(sum, p, {expert[0]});
+  });
+  lb.dealloc(partial);
+  lb.dealloc(rows);
   return p;
 }
 

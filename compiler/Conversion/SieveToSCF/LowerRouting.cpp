@@ -177,7 +177,17 @@ struct LowerSinkhorn : BufferPattern<SinkhornOp> {
 struct LowerDispatch : BufferPattern<DispatchOp> {
   using BufferPattern::BufferPattern;
 
-  /// A stable counting sort of the pairs by expert.
+  /// Pairs per chunk of the counting sort.
+  static constexpr int64_t kChunk = 256;
+
+  /// A stable counting sort of the pairs by expert, unrouted pairs (ids
+  /// outside [0, N_E)) after all routed ones, in chunks of pairs so that
+  /// every pass but the N_E-step prefix sum is a parallel loop:
+  ///   count[c][b]  pairs of chunk c in bucket b (bucket N_E: unrouted);
+  ///   per bucket, exclusive prefix sums of the counts over the chunks,
+  ///   its total into offsets[b + 1]; prefix sums of offsets;
+  ///   per chunk, its pairs in order to offsets[b] + count[c][b]++.
+  /// The order is the serial counting sort's.
   void lower(DispatchOp op, LoopBuilder &lb) const override {
     Value experts = op.getExperts();
     Value pairs = op.getPairsInit(), offsets = op.getOffsetsInit();
@@ -186,56 +196,67 @@ struct LowerDispatch : BufferPattern<DispatchOp> {
     Value k = lb.dim(experts, 1);
     Value numPairs = lb.mul(lb.dim(experts, 0), k);
     Value expertCount = lb.index(numExperts);
+    Value buckets = lb.index(numExperts + 1);
+    Value chunk = lb.index(kChunk);
+    Value chunks = lb.divu(lb.add(numPairs, lb.index(kChunk - 1)), chunk);
+    Type i32 = lb.builder().getI32Type();
+    Value counts = lb.alloc(
+        MemRefType::get({ShapedType::kDynamic, numExperts + 1}, i32),
+        {chunks});
 
-    // The expert of pair p, or -1 when it is not routed (ids outside
-    // [0, N_E) count as not routed).
-    auto expertOf = [&](LoopBuilder &b, Value p) {
+    // The bucket of pair p: its expert, or N_E when it is not routed.
+    auto bucketOf = [&](LoopBuilder &b, Value p) {
       Value e = b.loadIndex(experts, {b.divu(p, k), b.remu(p, k)});
       Value routed = b.andi(b.cmp(Pred::sge, e, b.index(0)),
                             b.cmp(Pred::slt, e, expertCount));
-      return std::make_pair(e, routed);
+      return b.select(routed, e, expertCount);
+    };
+    auto chunkEnd = [&](LoopBuilder &b, Value begin) {
+      Value end = b.add(begin, chunk);
+      return b.select(b.cmp(Pred::ult, end, numPairs), end, numPairs);
     };
 
-    // offsets[e + 1] = number of pairs of expert e, then prefix sums.
-    lb.forEach(zero, lb.index(numExperts + 1), [&](LoopBuilder &b, Value e) {
-      b.store(b.i32(0), offsets, {e});
-    });
-    lb.forEach(zero, numPairs, [&](LoopBuilder &b, Value p) {
-      auto [e, routed] = expertOf(b, p);
-      b.ifThen(routed, [&](LoopBuilder &ib) {
-        Value slot = ib.add(e, ib.index(1));
-        ib.store(ib.add(ib.load(offsets, {slot}), ib.i32(1)), offsets, {slot});
+    lb.parallel({zero, zero}, {chunks, buckets},
+                [&](LoopBuilder &b, ValueRange cb) {
+                  Value begin = b.mul(cb[0], chunk);
+                  Value count = b.forEach(
+                      begin, chunkEnd(b, begin), {b.i32(0)},
+                      [&](LoopBuilder &pb, Value p, ValueRange acc) {
+                        Value mine = pb.cmp(Pred::eq, bucketOf(pb, p), cb[1]);
+                        return SmallVector<Value>{pb.select(
+                            mine, pb.add(acc[0], pb.i32(1)), acc[0])};
+                      })[0];
+                  b.store(count, counts, cb);
+                });
+    lb.parallel(zero, buckets, [&](LoopBuilder &b, ValueRange bucket) {
+      Value total = b.forEach(
+          b.index(0), chunks, {b.i32(0)},
+          [&](LoopBuilder &cb, Value c, ValueRange acc) {
+            Value count = cb.load(counts, {c, bucket[0]});
+            cb.store(acc[0], counts, {c, bucket[0]});
+            return SmallVector<Value>{cb.add(acc[0], count)};
+          })[0];
+      b.ifThen(b.cmp(Pred::ult, bucket[0], expertCount), [&](LoopBuilder &ib) {
+        ib.store(total, offsets, {ib.add(bucket[0], ib.index(1))});
       });
     });
-    lb.forEach(one, lb.index(numExperts + 1), [&](LoopBuilder &b, Value e) {
+    lb.store(lb.i32(0), offsets, {zero});
+    lb.forEach(one, buckets, [&](LoopBuilder &b, Value e) {
       Value previous = b.load(offsets, {b.sub(e, b.index(1))});
       b.store(b.add(b.load(offsets, {e}), previous), offsets, {e});
     });
-
-    // Place the pairs in order: each expert's cursor starts at its offset;
-    // unrouted pairs follow all routed ones.
-    Type i32 = lb.builder().getI32Type();
-    Value cursor = lb.alloc(MemRefType::get({numExperts}, i32));
-    lb.forEach(zero, expertCount, [&](LoopBuilder &b, Value e) {
-      b.store(b.load(offsets, {e}), cursor, {e});
+    lb.parallel(zero, chunks, [&](LoopBuilder &b, ValueRange c) {
+      Value begin = b.mul(c[0], chunk);
+      b.forEach(begin, chunkEnd(b, begin), [&](LoopBuilder &pb, Value p) {
+        Value bucket = bucketOf(pb, p);
+        // Unrouted pairs start after every routed one, at offsets[N_E].
+        Value base = pb.load(offsets, {bucket});
+        Value seen = pb.load(counts, {c[0], bucket});
+        pb.store(pb.add(seen, pb.i32(1)), counts, {c[0], bucket});
+        pb.store(pb.toI32(p), pairs, {pb.toIndex(pb.add(base, seen))});
+      });
     });
-    Value unrouted = lb.toIndex(lb.load(offsets, {expertCount}));
-    lb.forEach(zero, numPairs, {unrouted},
-               [&](LoopBuilder &b, Value p, ValueRange acc) {
-                 auto [e, routed] = expertOf(b, p);
-                 Value safeE = b.select(routed, e, b.index(0));
-                 Value routedPos = b.toIndex(b.load(cursor, {safeE}));
-                 Value pos = b.select(routed, routedPos, acc[0]);
-                 b.store(b.toI32(p), pairs, {pos});
-                 b.ifThen(routed, [&](LoopBuilder &ib) {
-                   ib.store(ib.toI32(ib.add(routedPos, ib.index(1))), cursor,
-                            {safeE});
-                 });
-                 Value nextUnrouted =
-                     b.select(routed, acc[0], b.add(acc[0], b.index(1)));
-                 return SmallVector<Value>{nextUnrouted};
-               });
-    lb.dealloc(cursor);
+    lb.dealloc(counts);
   }
 };
 

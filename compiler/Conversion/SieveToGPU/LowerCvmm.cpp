@@ -1,0 +1,283 @@
+//===- LowerCvmm.cpp - CVMM and its weight gradient as tiled GPU kernels --===//
+//
+// sieve.cvmm is a grouped GEMM over the rows dispatch sorted by expert
+// (App. B.1): each thread block takes a tile of tileM sorted rows of one
+// expert (blocks find theirs by walking the experts' offsets: no host-side
+// schedule, no launch per expert, no padding to the largest expert) and
+// tileN output columns. Rows addressed by token are gathered through the
+// sorted pairs as the A tile is loaded; no (tokens*K x d) copy is made. A
+// block writes sorted output rows alone; token output rows receive one
+// pair per slot from different blocks, so they are added atomically.
+//
+// sieve.cvmm_weight_grad is one GEMM per expert with the reduction over
+// the expert's rows: block (m tile, column tile, expert) owns its part of
+// dW, reduces in order, and adds it once: deterministic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/SieveToGPU/Lowerings.h"
+#include "compiler/Conversion/SieveToGPU/TiledGemm.h"
+
+#include "dialects/Sieve/IR/SieveOps.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::sieve;
+
+namespace {
+
+Value ceilDiv(LoopBuilder &b, Value value, int64_t divisor) {
+  return arith::CeilDivUIOp::create(b.builder(), b.location(), value,
+                                    b.index(divisor));
+}
+
+/// `ifTrue ? load() : 0.0f`, the load made only where it is in bounds.
+Value loadOrZero(LoopBuilder &b, Value inBounds,
+                 function_ref<Value(LoopBuilder &)> load) {
+  auto branch = scf::IfOp::create(b.builder(), b.location(),
+                                  b.builder().getF32Type(), inBounds,
+                                  /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b.builder());
+    b.builder().setInsertionPointToStart(&branch.getThenRegion().front());
+    scf::YieldOp::create(b.builder(), b.location(), load(b));
+    b.builder().setInsertionPointToStart(&branch.getElseRegion().front());
+    scf::YieldOp::create(b.builder(), b.location(), b.f32(0.0));
+  }
+  return branch.getResult(0);
+}
+
+/// Token and slot of the pair at sorted position `j`.
+std::pair<Value, Value> pairAt(LoopBuilder &b, Value pairs, Value j,
+                               int64_t k) {
+  Value p = b.loadIndex(pairs, {j});
+  return {b.divu(p, b.index(k)), b.remu(p, b.index(k))};
+}
+
+Value rowIn(LoopBuilder &b, RowOrder order, Value pairs, Value j, int64_t k) {
+  return order == RowOrder::Token ? pairAt(b, pairs, j, k).first : j;
+}
+
+/// For block `tile` of the grouped row tiles: its expert (-1 when the
+/// block has none) and its rows [begin, end).
+std::array<Value, 3> findRowTile(LoopBuilder &b, Value offsets,
+                                 Value numExperts, Value tile,
+                                 int64_t tileM) {
+  Value zero = b.index(0);
+  SmallVector<Value> found = b.forEach(
+      zero, numExperts, {zero, b.index(-1), zero, zero},
+      [&](LoopBuilder &lb, Value e, ValueRange state) {
+        Value first = state[0];
+        Value begin = lb.loadIndex(offsets, {e});
+        Value end = lb.loadIndex(offsets, {lb.add(e, lb.index(1))});
+        Value tiles = ceilDiv(lb, lb.sub(end, begin), tileM);
+        Value mine = lb.andi(
+            lb.cmp(arith::CmpIPredicate::uge, tile, first),
+            lb.cmp(arith::CmpIPredicate::ult, tile, lb.add(first, tiles)));
+        Value rowBegin =
+            lb.add(begin, lb.mul(lb.sub(tile, first), lb.index(tileM)));
+        return SmallVector<Value>{
+            lb.add(first, tiles), lb.select(mine, e, state[1]),
+            lb.select(mine, rowBegin, state[2]),
+            lb.select(mine, end, state[3])};
+      });
+  return {found[1], found[2], found[3]};
+}
+
+void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
+  Value input = op.getInput(), weight = op.getWeight();
+  Value pairs = op.getSortedPairs(), offsets = op.getOffsets();
+  Value scale = op.getScale(), out = op.getInit();
+  bool transposed = op.getTransposeWeight();
+  int64_t k = op.getK();
+  Value numExperts = b.dim(weight, 0);
+  Value inWidth = b.dim(weight, transposed ? 2 : 1);
+  Value outWidth = b.dim(weight, transposed ? 1 : 2);
+  // At most ceil(rows / tileM) + N_E row tiles, whatever the routing.
+  Value rowTiles =
+      b.add(ceilDiv(b, b.dim(pairs, 0), cfg.tileM()), numExperts);
+  Value columnTiles = ceilDiv(b, outWidth, cfg.tileN());
+
+  TiledGemm::launch(
+      b, cfg, {rowTiles, columnTiles, b.index(1)},
+      [&](LoopBuilder &kb, TiledGemm &gemm) {
+        gpu::LaunchOp launch = gemm.op();
+        auto [expert, rowBegin, rowEnd] = findRowTile(
+            kb, offsets, numExperts, launch.getBlockIds().x, cfg.tileM());
+        Value columnBegin =
+            kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN()));
+        Value busy = kb.cmp(arith::CmpIPredicate::sge, expert, kb.index(0));
+        kb.ifThen(busy, [&](LoopBuilder &tb) {
+          SmallVector<Value> acc = tb.forEach(
+              tb.index(0), ceilDiv(tb, inWidth, cfg.kTile),
+              gemm.zeroAccumulators(tb),
+              [&](LoopBuilder &sb, Value step, ValueRange carried) {
+                Value kBegin = sb.mul(step, sb.index(cfg.kTile));
+                gemm.barrier(sb);
+                gemm.fillTiles(
+                    sb,
+                    [&](LoopBuilder &lb, Value row, Value kk) {
+                      Value j = lb.add(rowBegin, row);
+                      Value m = lb.add(kBegin, kk);
+                      Value ok = lb.andi(
+                          lb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
+                          lb.cmp(arith::CmpIPredicate::ult, m, inWidth));
+                      return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
+                        Value r = rowIn(ib, op.getInputRows(), pairs, j, k);
+                        return ib.loadF32(input, {r, m});
+                      });
+                    },
+                    /*aRowFastest=*/false,
+                    [&](LoopBuilder &lb, Value kk, Value n) {
+                      Value m = lb.add(kBegin, kk);
+                      Value l = lb.add(columnBegin, n);
+                      Value ok = lb.andi(
+                          lb.cmp(arith::CmpIPredicate::ult, m, inWidth),
+                          lb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+                      return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
+                        return transposed
+                                   ? ib.loadF32(weight, {expert, l, m})
+                                   : ib.loadF32(weight, {expert, m, l});
+                      });
+                    },
+                    /*bColumnFastest=*/!transposed);
+                gemm.barrier(sb);
+                return gemm.multiplyTiles(sb, carried);
+              });
+          gemm.forEachResult(
+              tb, acc,
+              [&](LoopBuilder &eb, Value row, Value column, Value value) {
+                Value j = eb.add(rowBegin, row);
+                Value l = eb.add(columnBegin, column);
+                Value ok =
+                    eb.andi(eb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
+                            eb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+                eb.ifThen(ok, [&](LoopBuilder &sb) {
+                  auto [token, slot] = pairAt(sb, pairs, j, k);
+                  Value v = value;
+                  if (scale)
+                    v = sb.mulf(v, sb.loadF32(scale, {token, slot}));
+                  if (op.getOutputRows() == RowOrder::Token) {
+                    memref::AtomicRMWOp::create(
+                        sb.builder(), sb.location(),
+                        arith::AtomicRMWKind::addf, v, out,
+                        ValueRange{token, l});
+                    return;
+                  }
+                  sb.storeF32(sb.addf(sb.loadF32(out, {j, l}), v), out,
+                              {j, l});
+                });
+              });
+        });
+      });
+}
+
+void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
+                         const GemmTileConfig &cfg) {
+  Value input = op.getInput(), grad = op.getGradOutput();
+  Value pairs = op.getSortedPairs(), offsets = op.getOffsets();
+  Value scale = op.getScale(), out = op.getInit();
+  int64_t k = op.getK();
+  Value numExperts = b.dim(out, 0), inWidth = b.dim(out, 1);
+  Value outWidth = b.dim(out, 2);
+
+  TiledGemm::launch(
+      b, cfg,
+      {ceilDiv(b, inWidth, cfg.tileM()), ceilDiv(b, outWidth, cfg.tileN()),
+       numExperts},
+      [&](LoopBuilder &kb, TiledGemm &gemm) {
+        gpu::LaunchOp launch = gemm.op();
+        Value expert = launch.getBlockIds().z;
+        Value mBegin = kb.mul(launch.getBlockIds().x, kb.index(cfg.tileM()));
+        Value columnBegin =
+            kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN()));
+        Value rowBegin = kb.loadIndex(offsets, {expert});
+        Value rowEnd = kb.loadIndex(offsets, {kb.add(expert, kb.index(1))});
+        SmallVector<Value> acc = kb.forEach(
+            kb.index(0), ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile),
+            gemm.zeroAccumulators(kb),
+            [&](LoopBuilder &sb, Value step, ValueRange carried) {
+              Value jBegin = sb.add(rowBegin, sb.mul(step, sb.index(cfg.kTile)));
+              gemm.barrier(sb);
+              gemm.fillTiles(
+                  sb,
+                  [&](LoopBuilder &lb, Value row, Value jj) {
+                    Value j = lb.add(jBegin, jj);
+                    Value m = lb.add(mBegin, row);
+                    Value ok =
+                        lb.andi(lb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
+                                lb.cmp(arith::CmpIPredicate::ult, m, inWidth));
+                    return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
+                      auto [token, slot] = pairAt(ib, pairs, j, k);
+                      Value r = op.getInputRows() == RowOrder::Token ? token : j;
+                      Value v = ib.loadF32(input, {r, m});
+                      if (scale)
+                        v = ib.mulf(v, ib.loadF32(scale, {token, slot}));
+                      return v;
+                    });
+                  },
+                  /*aRowFastest=*/true,
+                  [&](LoopBuilder &lb, Value jj, Value n) {
+                    Value j = lb.add(jBegin, jj);
+                    Value l = lb.add(columnBegin, n);
+                    Value ok =
+                        lb.andi(lb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
+                                lb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+                    return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
+                      Value r = rowIn(ib, op.getGradRows(), pairs, j, k);
+                      return ib.loadF32(grad, {r, l});
+                    });
+                  },
+                  /*bColumnFastest=*/true);
+              gemm.barrier(sb);
+              return gemm.multiplyTiles(sb, carried);
+            });
+        gemm.forEachResult(
+            kb, acc,
+            [&](LoopBuilder &eb, Value row, Value column, Value value) {
+              Value m = eb.add(mBegin, row);
+              Value l = eb.add(columnBegin, column);
+              Value ok =
+                  eb.andi(eb.cmp(arith::CmpIPredicate::ult, m, inWidth),
+                          eb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+              eb.ifThen(ok, [&](LoopBuilder &sb) {
+                sb.storeF32(sb.addf(sb.loadF32(out, {expert, m, l}), value),
+                            out, {expert, m, l});
+              });
+            });
+      });
+}
+
+bool allF32(Operation *op) {
+  return llvm::all_of(op->getOperandTypes(), [](Type type) {
+    auto memref = dyn_cast<MemRefType>(type);
+    return !memref || !isa<FloatType>(memref.getElementType()) ||
+           memref.getElementType().isF32();
+  });
+}
+
+} // namespace
+
+LogicalResult mlir::sieve::lowerCvmmsToGpu(Operation *root,
+                                           const GemmTileConfig &cfg) {
+  SmallVector<Operation *> ops;
+  root->walk([&](Operation *op) {
+    if (isa<CvmmOp, CvmmWeightGradOp>(op))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    auto dps = cast<DestinationStyleOpInterface>(op);
+    if (!dps.hasPureBufferSemantics() || !allF32(op))
+      continue; // left for sieve-convert-to-scf
+    OpBuilder builder(op);
+    LoopBuilder b(builder, op->getLoc());
+    if (auto cvmm = dyn_cast<CvmmOp>(op))
+      lowerCvmm(cvmm, b, cfg);
+    else
+      lowerCvmmWeightGrad(cast<CvmmWeightGradOp>(op), b, cfg);
+    op->erase();
+  }
+  return success();
+}
