@@ -122,18 +122,19 @@ SIEVE_GPU_ABI void mgpuLaunchKernel(void *function, intptr_t gridX,
     api.cuStreamSynchronize(cuStream);
     start = std::chrono::steady_clock::now();
   }
+  std::string shape = "grid " + std::to_string(gridX) + "x" +
+                      std::to_string(gridY) + "x" + std::to_string(gridZ) +
+                      " block " + std::to_string(blockX) + "x" +
+                      std::to_string(blockY) + "x" + std::to_string(blockZ);
   checked(*runtime,
           runtime->driver().api().cuLaunchKernel(
               static_cast<CUfunction>(function), gridX, gridY, gridZ, blockX,
               blockY, blockZ, sharedMemory, static_cast<CUstream>(stream),
               params, extra),
-          "launching a kernel (grid " + std::to_string(gridX) + "x" +
-              std::to_string(gridY) + "x" + std::to_string(gridZ) +
-              ", block " + std::to_string(blockX) + "x" +
-              std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+          "launching a kernel (" + shape + ")");
   if (runtime->profiling()) {
     api.cuStreamSynchronize(cuStream);
-    runtime->recordLaunch(function,
+    runtime->recordLaunch(function, shape,
                           std::chrono::duration<double, std::milli>(
                               std::chrono::steady_clock::now() - start)
                               .count());

@@ -75,14 +75,23 @@ std::string GpuRuntime::takeErrors() {
 
 void GpuRuntime::nameKernel(void *function, const std::string &name) {
   std::lock_guard<std::mutex> lock(profileMutex_);
-  kernelNames_[function] = name;
+  if (kernelNames_.count(function))
+    return;
+  // Outlined kernels of one entry point share a name: number them in the
+  // order they are first launched.
+  int same = 0;
+  for (const auto &[other, otherName] : kernelNames_)
+    same += otherName.rfind(name + " #", 0) == 0;
+  kernelNames_[function] = name + " #" + std::to_string(same);
 }
 
-void GpuRuntime::recordLaunch(void *function, double milliseconds) {
+void GpuRuntime::recordLaunch(void *function, const std::string &shape,
+                              double milliseconds) {
   std::lock_guard<std::mutex> lock(profileMutex_);
   auto name = kernelNames_.find(function);
   KernelTime &time =
-      profile_[name == kernelNames_.end() ? "(unnamed)" : name->second];
+      profile_[(name == kernelNames_.end() ? "(unnamed)" : name->second) +
+               " " + shape];
   ++time.launches;
   time.milliseconds += milliseconds;
 }

@@ -49,8 +49,10 @@ public:
   /// Names a kernel function for the profile (the ABI learns names when
   /// generated code looks kernels up).
   void nameKernel(void *function, const std::string &name);
-  /// Adds one timed launch of `function`.
-  void recordLaunch(void *function, double milliseconds);
+  /// Adds one timed launch of `function` with the launch's `shape`
+  /// ("grid 256x1x1 block 128x1x1").
+  void recordLaunch(void *function, const std::string &shape,
+                    double milliseconds);
   /// The profile so far, one line per kernel, slowest first; clears it.
   std::string takeProfile();
 

@@ -171,9 +171,15 @@ struct LowerPairDot : BufferPattern<PairDotOp> {
     Value lhs = op.getLhs(), rhs = op.getRhs(), init = op.getInit();
     Value pairs = op.getSortedPairs(), k = lb.index(op.getK());
     Value width = lb.dim(lhs, 1);
-    lb.parallel(lb.index(0), routedPairs(lb, op.getOffsets()),
-                [&](LoopBuilder &b, ValueRange position) {
+    // Over every sorted position, skipping the unrouted tail: the number
+    // of routed pairs is read inside the loop, so that the loop's bounds
+    // are known where it is launched (on a GPU, the host).
+    lb.parallel(lb.index(0), lb.dim(pairs, 0),
+                [&](LoopBuilder &pb, ValueRange position) {
                   Value j = position[0];
+                  Value routed = routedPairs(pb, op.getOffsets());
+                  pb.ifThen(pb.cmp(arith::CmpIPredicate::ult, j, routed),
+                            [&](LoopBuilder &b) {
                   PairRow pair = pairAt(b, pairs, j, k);
                   Value a = pair.rowIn(op.getLhsRows(), j);
                   Value c = pair.rowIn(op.getRhsRows(), j);
@@ -185,6 +191,7 @@ struct LowerPairDot : BufferPattern<PairDotOp> {
                         return SmallVector<Value>{db.addf(acc[0], term)};
                       })[0];
                   accumulate(b, init, {pair.token, pair.slot}, dot);
+                            });
                 });
   }
 };
@@ -195,7 +202,7 @@ struct LowerScaleRows : BufferPattern<ScaleRowsOp> {
   void lower(ScaleRowsOp op, LoopBuilder &lb) const override {
     Value input = op.getInput(), scale = op.getScale(), init = op.getInit();
     Value pairs = op.getSortedPairs(), k = lb.index(op.getK());
-    Value width = lb.dim(input, 1), routed = routedPairs(lb, op.getOffsets());
+    Value width = lb.dim(input, 1);
     auto scaleRow = [&](LoopBuilder &b, Value j, Value column) {
       PairRow pair = pairAt(b, pairs, j, k);
       Value factor = b.loadF32(scale, {pair.token, pair.slot});
@@ -211,14 +218,22 @@ struct LowerScaleRows : BufferPattern<ScaleRowsOp> {
         b.forEach(b.index(0), width, one);
     };
     // Sorted output rows are distinct per j; token rows collect several j,
-    // so then the columns are the parallel dimension.
+    // so then the columns are the parallel dimension. The number of routed
+    // pairs is read inside the loops, so that their bounds are known where
+    // they are launched (on a GPU, the host).
     if (op.getOutputRows() == RowOrder::Sorted) {
-      lb.parallel(lb.index(0), routed, [&](LoopBuilder &b, ValueRange j) {
-        scaleRow(b, j[0], Value());
-      });
+      lb.parallel(lb.index(0), lb.dim(pairs, 0),
+                  [&](LoopBuilder &b, ValueRange j) {
+                    Value routed = routedPairs(b, op.getOffsets());
+                    b.ifThen(b.cmp(arith::CmpIPredicate::ult, j[0], routed),
+                             [&](LoopBuilder &ib) {
+                               scaleRow(ib, j[0], Value());
+                             });
+                  });
       return;
     }
     lb.parallel(lb.index(0), width, [&](LoopBuilder &b, ValueRange column) {
+      Value routed = routedPairs(b, op.getOffsets());
       b.forEach(b.index(0), routed,
                 [&](LoopBuilder &jb, Value j) { scaleRow(jb, j, column[0]); });
     });

@@ -177,13 +177,18 @@ void forEachSoftmaxRow(
 }
 
 /// init[n, e] += factor * y[n, e] * (value[e] - sum_f y[n, f] value[f]).
+/// `factor(b)` is built inside each token's iteration: it reads the loss
+/// gradient from its buffer there, so that the loop's bounds stay
+/// host values (on a GPU, the loop is one kernel, not one thread).
 void accumulateSoftmaxGrad(LoopBuilder &lb, Value logits, Value value,
-                           Value factor, Value init) {
+                           function_ref<Value(LoopBuilder &)> factorOf,
+                           Value init) {
   Value experts = lb.dim(logits, 1);
   forEachSoftmaxRow(
       lb, logits, value,
       [&](LoopBuilder &b, Value n, function_ref<Value(LoopBuilder &, Value)> y,
           Value mean) {
+        Value factor = factorOf(b);
         b.forEach(b.index(0), experts, [&](LoopBuilder &eb, Value e) {
           Value centered = eb.subf(eb.load(value, {e}), mean);
           Value term = eb.mulf(factor, eb.mulf(y(eb, e), centered));
@@ -206,9 +211,11 @@ struct LowerEntropyRegGrad : BufferPattern<EntropyRegGradOp> {
       Value positive = b.cmpf(FPred::OGT, pe, b.f32(0.0));
       b.store(b.log(b.select(positive, pe, b.f32(1.0))), p, {e});
     });
-    Value factor = lb.divf(lb.mulf(lb.loadF32(op.getGradLoss(), {}),
-                                   lb.f32(op.getWeight().convertToDouble())),
-                           lb.indexToF32(tokens));
+    auto factor = [&](LoopBuilder &b) {
+      return b.divf(b.mulf(b.loadF32(op.getGradLoss(), {}),
+                           b.f32(op.getWeight().convertToDouble())),
+                    b.indexToF32(tokens));
+    };
     accumulateSoftmaxGrad(lb, logits, p, factor, op.getInit());
     lb.dealloc(p);
   }
@@ -238,11 +245,12 @@ struct LowerSwitchRegGrad : BufferPattern<SwitchRegGradOp> {
         });
       });
     });
-    Value factor =
-        lb.divf(lb.mulf(lb.mulf(lb.loadF32(op.getGradLoss(), {}),
-                                lb.f32(op.getWeight().convertToDouble())),
-                        lb.indexToF32(numExperts)),
-                lb.indexToF32(tokens));
+    auto factor = [&](LoopBuilder &b) {
+      return b.divf(b.mulf(b.mulf(b.loadF32(op.getGradLoss(), {}),
+                                  b.f32(op.getWeight().convertToDouble())),
+                           b.indexToF32(numExperts)),
+                    b.indexToF32(tokens));
+    };
     accumulateSoftmaxGrad(lb, logits, f, factor, op.getInit());
     lb.dealloc(f);
   }
