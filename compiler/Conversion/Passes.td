@@ -116,13 +116,16 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
     A block has `warps-m` x `warps-n` warps, each computing 32 x 32
     outputs as 16 x 8 fragments; the reduction advances `k-tile` steps at
     a time through shared memory. `precision=tf32` computes the fragments
-    with `nvgpu.mma.sync` (tensor cores, TF32 inputs, f32 sums);
-    `precision=f32` with f32 FMAs on the same fragments (exact, to check
-    against).
+    with `nvgpu.mma.sync` m16n8k8 (tensor cores, TF32 inputs, f32 sums);
+    `precision=f16` and `precision=bf16` with m16n8k16 (operands rounded to
+    f16 / bf16 as the fragments are built, f32 sums; bf16 through
+    `nvvm.mma.sync`, which `nvgpu` does not lower); `precision=f32` with
+    f32 FMAs on the same fragments (exact, to check against).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
   let options = [
@@ -132,9 +135,9 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
            "Warps along a block's columns (32 columns each)">,
     Option<"kTile", "k-tile", "int64_t", "16",
            "Reduction steps staged in shared memory at a time (a multiple "
-           "of 8)">,
+           "of 16)">,
     Option<"precision", "precision", "std::string", "\"f32\"",
-           "f32 (exact FMAs) or tf32 (tensor cores)">
+           "f32 (exact FMAs), tf32, f16 or bf16 (tensor cores)">
   ];
 }
 

@@ -36,10 +36,12 @@ namespace {
 std::vector<std::pair<std::string, int64_t>>
 gpuTunables(StringRef precision) {
   GemmTileConfig config;
+  config.precision =
+      parseGemmPrecision(precision).value_or(GemmPrecision::F32);
   return {{"cvmm_warps_m", config.warpsM},
           {"cvmm_warps_n", config.warpsN},
           {"cvmm_k_tile", config.kTile},
-          {"cvmm_tf32", precision == "tf32"}};
+          {"cvmm_tensor_core_k", config.kStep()}};
 }
 
 /// What the bundle's code is for: the host CPU, and the GPU when there is

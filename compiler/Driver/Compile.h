@@ -33,7 +33,7 @@ struct CompileOptions {
   /// for the host target and "x86-64-v3" (any AVX2 machine, as GPU nodes
   /// are) for the host side of GPU targets.
   std::string hostCpu;
-  /// How GPU targets compute CVMM: "f32" or "tf32" (getGpuPrecisions()).
+  /// How GPU targets compute CVMM (getGpuPrecisions()).
   std::string gpuPrecision = "f32";
 };
 

@@ -112,7 +112,7 @@ bool mlir::sieve::isGpuTarget(StringRef target) {
 }
 
 ArrayRef<StringRef> mlir::sieve::getGpuPrecisions() {
-  static constexpr StringRef precisions[] = {"f32", "tf32"};
+  static constexpr StringRef precisions[] = {"f32", "tf32", "f16", "bf16"};
   return precisions;
 }
 

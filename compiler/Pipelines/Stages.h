@@ -42,8 +42,8 @@ bool isGpuTarget(StringRef target);
 /// (gpu.launch per loop nest, outlined), llvm (NVVM for the device, LLVM for
 /// the host side) and ptx (each kernel module serialised to PTX by LLVM's
 /// NVPTX back end). An unknown target has no stages.
-/// `gpuPrecision` is how GPU targets compute CVMM: "f32" (exact FMAs) or
-/// "tf32" (tensor cores); the host ignores it.
+/// `gpuPrecision` is how GPU targets compute CVMM: "f32" (exact FMAs),
+/// "tf32", "f16" or "bf16" (tensor cores); the host ignores it.
 ArrayRef<Stage> getStages(StringRef target = "host",
                           StringRef gpuPrecision = "f32");
 /// The precisions GPU targets accept.

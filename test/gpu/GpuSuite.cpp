@@ -1,14 +1,16 @@
 //===- GpuSuite.cpp - every kernel on the GPU against the host backend ----===//
 //
 // For every model bundle under BUNDLES (BUNDLES/<model>/host and
-// BUNDLES/<model>/sm_80, sm_90a, sm_80-tf32, sm_90a-tf32, compiled ahead of
-// time by tools/scripts/gpu-bundles.sh), runs each forward, training forward
+// BUNDLES/<model>/sm_80, sm_90a and the tensor-core variants -tf32, -bf16,
+// -f16, compiled ahead of time by tools/scripts/gpu-bundles.sh), runs each forward, training forward
 // and backward function on the GPU and on the host with the same inputs and
 // compares every output:
 //   f32, CVMM in f32: max |gpu - host| <= 1e-4 * max |host| (the orders of
 //        the sums differ between the host's and the GPU's tiles);
-//   f32, CVMM on the tensor cores (tf32: 10-bit mantissas in the
+//   f32, CVMM on the tensor cores in tf32 or f16 (10-bit mantissas in the
 //        products): max |gpu - host| <= 1e-2 * max |host|;
+//   f32, CVMM on the tensor cores in bf16 (7-bit mantissas):
+//        max |gpu - host| <= 4e-2 * max |host|;
 //   i32, i64, i1 (routing, sorted pairs, offsets, masks): exactly equal.
 // The backward runs on the host's saved tensors, so that both sides
 // differentiate the same routing.
@@ -40,7 +42,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kF32Tolerance = 1e-4;
-constexpr double kTf32Tolerance = 1e-2;
+constexpr double kTf32Tolerance = 1e-2; // and f16
+constexpr double kBf16Tolerance = 4e-2;
 constexpr int64_t kTokens = 96;
 constexpr int64_t kSeed = 20261123;
 
@@ -156,9 +159,12 @@ void checkModel(const fs::path &dir, const std::string &target,
     std::printf("skip %s: %s\n", label.c_str(), error.what());
     return;
   }
-  double tolerance = target.find("tf32") != std::string::npos
-                         ? kTf32Tolerance
-                         : kF32Tolerance;
+  auto has = [&](const char *suffix) {
+    return target.find(suffix) != std::string::npos;
+  };
+  double tolerance = has("bf16")                  ? kBf16Tolerance
+                     : has("tf32") || has("f16") ? kTf32Tolerance
+                                                 : kF32Tolerance;
   std::mt19937 rng(42);
   for (const FunctionSpec &fn : host->manifest().functions) {
     const std::string suffix = "_forward_train";
@@ -226,7 +232,8 @@ int main(int argc, char **argv) {
   try {
     for (const fs::path &model : models)
       for (const char *target :
-           {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32"})
+           {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32", "sm_80-bf16",
+            "sm_90a-bf16", "sm_90a-f16"})
         if (fs::exists(model / target / "manifest.json"))
           checkModel(model, target, cpu, *device, counts);
   } catch (const Error &error) {

@@ -2,7 +2,7 @@
 # Compiles the GPU suite's bundles ahead of time: for each model of the suite,
 # OUT/<model>/host (host code for any x86-64-v3 CPU, the reference backend),
 # OUT/<model>/sm_80 and OUT/<model>/sm_90a (PTX, CVMM in exact f32) and
-# OUT/<model>/sm_80-tf32, sm_90a-tf32 (CVMM on the tensor cores). Needs a
+# OUT/<model>/<target>-tf32, -bf16, -f16 (CVMM on the tensor cores). Needs a
 # built `sieve` (tools/scripts/build.sh); no GPU.
 #   tools/scripts/gpu-bundles.sh OUT [SIEVE]
 set -euo pipefail
@@ -15,12 +15,14 @@ cache=${SIEVE_CACHE_DIR:-$root/build/cache}
 models="dense topk pkm-value-count-relu pkm-value-count-softmax sigma-moe
         switch-k1-g64 sbase-k2-g64 softmax-renorm standard-dropout"
 for model in $models; do
-  for variant in host sm_80 sm_90a sm_80-tf32 sm_90a-tf32; do
-    options=(--target "${variant%-tf32}")
-    [[ $variant == host ]] && options+=(--host-cpu x86-64-v3)
-    [[ $variant == *-tf32 ]] && options+=(--gpu-precision tf32)
+  for variant in host sm_80 sm_90a sm_80-tf32 sm_90a-tf32 sm_80-bf16 \
+                 sm_90a-bf16 sm_90a-f16; do
+    options=(--target "${variant%-*}")
+    [[ $variant == host ]] && options=(--target host --host-cpu x86-64-v3)
+    [[ $variant == *-*16 || $variant == *-tf32 ]] &&
+      options+=(--gpu-precision "${variant##*-}")
     "$sieve" compile "$root/models/small/$model.yaml" "${options[@]}" \
       --cache-dir "$cache" -o "$out/$model/$variant" >/dev/null
   done
 done
-echo "gpu-bundles: $(ls "$out" | wc -l) models x {host, sm_80, sm_90a, sm_80-tf32, sm_90a-tf32} in $out"
+echo "gpu-bundles: $(ls "$out" | wc -l) models x {host and 7 GPU variants} in $out"

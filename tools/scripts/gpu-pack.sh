@@ -22,7 +22,7 @@ rm -rf "$stage" && mkdir -p "$stage"
   tar cf - -T -) | tar xf - -C "$stage"
 "$root/tools/scripts/gpu-bundles.sh" "$stage/gpu-bundles"
 # The sigma-MoE block of benchmarks/models for timing (sieve-gpu-block-timing).
-for precision in f32 tf32; do
+for precision in f32 tf32 bf16; do
   "$root/build/bin/sieve" compile "$root/benchmarks/models/sigma-moe-1024.yaml" \
     --target sm_90a --gpu-precision "$precision" \
     --cache-dir "${SIEVE_CACHE_DIR:-$root/build/cache}" \

@@ -46,8 +46,8 @@ static cl::opt<std::string> hostCpu(
     cl::value_desc("cpu"), cl::init(""), cl::sub(compileCommand));
 static cl::opt<std::string> gpuPrecision(
     "gpu-precision",
-    cl::desc("How GPU targets compute CVMM: f32 (exact FMAs) or tf32 "
-             "(tensor cores)"),
+    cl::desc("How GPU targets compute CVMM: f32 (exact FMAs), or tf32, f16, "
+             "bf16 (tensor cores, f32 sums)"),
     cl::init("f32"), cl::sub(compileCommand));
 static cl::opt<std::string>
     cacheDir("cache-dir",

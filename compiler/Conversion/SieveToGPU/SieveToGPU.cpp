@@ -4,6 +4,8 @@
 #include "compiler/Conversion/SieveToGPU/Lowerings.h"
 #include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -27,22 +29,24 @@ struct ConvertCvmmToGPUPass
     config.warpsM = warpsM;
     config.warpsN = warpsN;
     config.kTile = kTile;
-    if (precision != "f32" && precision != "tf32") {
+    std::optional<mlir::sieve::GemmPrecision> parsed =
+        mlir::sieve::parseGemmPrecision(precision);
+    if (!parsed) {
       emitError(getOperation()->getLoc())
-          << "precision must be f32 or tf32, got '" << precision.getValue()
-          << "'";
+          << "precision must be f32, tf32, f16 or bf16, got '"
+          << precision.getValue() << "'";
       return signalPassFailure();
     }
-    config.tf32 = precision == "tf32";
-    if (warpsM < 1 || warpsN < 1 || warpsM * warpsN > 32 || kTile < 8 ||
-        kTile % 8 != 0 ||
+    config.precision = *parsed;
+    if (warpsM < 1 || warpsN < 1 || warpsM * warpsN > 32 || kTile < 16 ||
+        kTile % 16 != 0 ||
         (config.tileM() * kTile) % config.threads() != 0 ||
         (config.tileN() * kTile) % config.threads() != 0) {
       emitError(getOperation()->getLoc())
           << "tile configuration warps-m=" << warpsM.getValue()
           << " warps-n=" << warpsN.getValue() << " k-tile="
           << kTile.getValue()
-          << " is invalid: k-tile must be a multiple of 8 and at most 32 "
+          << " is invalid: k-tile must be a multiple of 16 and at most 32 "
              "warps may share a block";
       return signalPassFailure();
     }

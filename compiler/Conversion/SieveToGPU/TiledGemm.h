@@ -7,8 +7,11 @@
 // each computes a 32 x 32 sub-tile as 2 x 4 fragments of 16 x 8, in
 // registers, with the ownership of the tensor cores' m16n8k8 accumulator
 // (lane l holds rows l/4 and l/4 + 8, columns 2(l%4) and 2(l%4) + 1):
-//   - tf32: nvgpu.mma.sync on the tensor cores (sm_80 and later), inputs
-//     read as TF32 (10-bit mantissa), sums in f32;
+//   - tf32: nvgpu.mma.sync m16n8k8 on the tensor cores (sm_80 and later),
+//     inputs read as TF32 (10-bit mantissa), sums in f32;
+//   - f16, bf16: mma.sync m16n8k16, operands rounded to f16 or bf16 as
+//     the fragments are built from the f32 tiles, sums in f32 (nvgpu for
+//     f16; nvvm.mma.sync for bf16, which nvgpu does not lower);
 //   - f32: the same fragments as vector.outerproduct FMAs, exact f32.
 // What is loaded into the tiles and where results go is the caller's.
 //
@@ -22,12 +25,24 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 #include <functional>
+#include <optional>
 
 namespace mlir::sieve {
 
+enum class GemmPrecision { F32, TF32, F16, BF16 };
+
+/// "f32", "tf32", "f16", "bf16", or none for another name.
+std::optional<GemmPrecision> parseGemmPrecision(StringRef name);
+
 struct GemmTileConfig {
   int64_t warpsM = 2, warpsN = 2, kTile = 16;
-  bool tf32 = false;
+  GemmPrecision precision = GemmPrecision::F32;
+  /// The reduction steps one tensor-core instruction takes (1: FMAs).
+  int64_t kStep() const {
+    return precision == GemmPrecision::F32    ? 1
+           : precision == GemmPrecision::TF32 ? 8
+                                              : 16;
+  }
 
   int64_t tileM() const { return 32 * warpsM; }
   int64_t tileN() const { return 32 * warpsN; }
@@ -75,6 +90,8 @@ public:
   void barrier(LoopBuilder &b);
 
 private:
+  SmallVector<Value> multiplyHalfTiles(LoopBuilder &b, ValueRange accumulators);
+
   GemmTileConfig cfg;
   gpu::LaunchOp launchOp;
   Value tid, group, lane4, warpRow, warpColumn, as, bs;

@@ -4,12 +4,15 @@
 // (tf32). Other element types are left for sieve-convert-to-scf.
 // RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu | FileCheck %s --check-prefixes=CHECK,F32
 // RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu="precision=tf32 warps-m=1 warps-n=2 k-tile=32" | FileCheck %s --check-prefixes=CHECK,TF32
+// RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu="precision=f16" | FileCheck %s --check-prefixes=CHECK,HALF,F16
+// RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu="precision=bf16" | FileCheck %s --check-prefixes=CHECK,HALF,BF16
 
 // Sorted output rows: one block per (row tile of one expert, column tile);
 // the grid's row tiles are ceil(pairs / tileM) + N_E, and a block finds
 // its expert by walking the offsets. Token input rows are gathered through
 // the sorted pairs; each output element is written by one block.
 // CHECK-LABEL: func.func @cvmm_sorted
+// HALF:          gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c128{{.*}}workgroup(%[[A:.*]] : memref<64x20xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x72xf32, #gpu.address_space<workgroup>>)
 // F32:           gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c128{{.*}}workgroup(%[[A:.*]] : memref<64x20xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<16x72xf32, #gpu.address_space<workgroup>>)
 // TF32:          gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c64{{.*}}workgroup(%[[A:.*]] : memref<32x36xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<32x72xf32, #gpu.address_space<workgroup>>)
 // CHECK:           scf.for {{.*}} iter_args
@@ -23,6 +26,9 @@
 // CHECK:               gpu.barrier
 // F32-COUNT-8:         vector.outerproduct
 // TF32:                nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
+// HALF:                arith.truncf
+// F16:                 nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// BF16:                nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
 // CHECK:             vector.extract
 // CHECK:             memref.store
 // CHECK-NOT:       memref.atomic_rmw
