@@ -114,6 +114,16 @@ void GpuExecutor::synchronize(const std::string &context) {
   runtime_->driver().check(result, context);
 }
 
+void GpuExecutor::launch(CUfunction function, std::array<unsigned, 3> grid,
+                         std::array<unsigned, 3> block, unsigned sharedBytes,
+                         void **arguments, const std::string &what) {
+  runtime_->driver().check(
+      runtime_->driver().api().cuLaunchKernel(
+          function, grid[0], grid[1], grid[2], block[0], block[1], block[2],
+          sharedBytes, stream_, arguments, nullptr),
+      "launching " + what);
+}
+
 void GpuExecutor::call(const Bundle &bundle, const std::string &function,
                        const std::vector<const DeviceTensor *> &inputs,
                        const std::vector<int64_t> &scalars,

@@ -16,6 +16,7 @@
 #include "runtime/Core/Tensor.h"
 #include "runtime/Cuda/GpuRuntime.h"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +74,12 @@ public:
             const std::vector<const DeviceTensor *> &inputs,
             const std::vector<int64_t> &scalars,
             const std::vector<DeviceTensor *> &outputs);
+
+  /// Launches a kernel of a module the caller loaded (support kernels) on
+  /// the executor's stream; `what` names it in errors.
+  void launch(CUfunction function, std::array<unsigned, 3> grid,
+              std::array<unsigned, 3> block, unsigned sharedBytes,
+              void **arguments, const std::string &what);
 
   /// Uploads host inputs, calls `function`, returns its outputs as host
   /// tensors (shaped as HostExecutor::run shapes them).

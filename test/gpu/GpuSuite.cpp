@@ -13,7 +13,9 @@
 //        max |gpu - host| <= 4e-2 * max |host|;
 //   i32, i64, i1 (routing, sorted pairs, offsets, masks): exactly equal.
 // The backward runs on the host's saved tensors, so that both sides
-// differentiate the same routing.
+// differentiate the same routing. Then the support kernel NVRTC compiles
+// (the CUB sort of the routed pairs) is compared with a plain stable
+// counting sort, exactly.
 //
 // Plain C++ (no GoogleTest), so that it builds on a GPU node with only the
 // CUDA toolkit and CMake. Exit codes: 0 all passed, 1 a failure, 77 no GPU
@@ -24,6 +26,7 @@
 #include "runtime/Bundle/Bundle.h"
 #include "runtime/Core/Error.h"
 #include "runtime/Cuda/GpuExecutor.h"
+#include "runtime/Cuda/RoutingSupport.h"
 #include "runtime/Host/Executor.h"
 
 #include <algorithm>
@@ -194,6 +197,57 @@ void checkModel(const fs::path &dir, const std::string &target,
   }
 }
 
+/// The NVRTC-compiled CUB sort of the routed pairs against a plain stable
+/// counting sort, for several sizes (unrouted ids included): equal.
+void checkRoutingSupport(cuda::GpuExecutor &device, const fs::path &cache,
+                         Counts &counts) {
+  std::vector<std::string> notes;
+  std::unique_ptr<cuda::RoutingSupport> support =
+      cuda::RoutingSupport::create(device, cache.string(), &notes);
+  struct Case {
+    int64_t experts, tokens, k;
+  } cases[] = {{8, 5000, 2}, {32, 32768, 4}, {300, 777, 3}, {1, 1, 1},
+               {1023, 4096, 4}};
+  std::mt19937 rng(5);
+  for (const Case &c : cases) {
+    std::uniform_int_distribution<int32_t> ids(-1, int32_t(c.experts));
+    std::vector<int32_t> experts(c.tokens * c.k);
+    for (int32_t &e : experts)
+      e = ids(rng);
+    // Reference: counting sort, pairs in order within an expert.
+    std::vector<int32_t> offsets(c.experts + 1, 0), pairs;
+    for (int32_t e : experts)
+      if (e >= 0 && e < c.experts)
+        ++offsets[e + 1];
+    for (int64_t e = 0; e < c.experts; ++e)
+      offsets[e + 1] += offsets[e];
+    for (int64_t e = 0; e <= c.experts; ++e)
+      for (size_t p = 0; p < experts.size(); ++p) {
+        bool routed = experts[p] >= 0 && experts[p] < c.experts;
+        if ((e < c.experts && experts[p] == e) || (e == c.experts && !routed))
+          pairs.push_back(static_cast<int32_t>(p));
+      }
+    cuda::DeviceTensor deviceExperts =
+        device.upload(Tensor::fromI32({c.tokens, c.k}, experts));
+    cuda::DeviceTensor devicePairs =
+        device.allocate(DType::I32, {c.tokens * c.k});
+    cuda::DeviceTensor deviceOffsets =
+        device.allocate(DType::I32, {c.experts + 1});
+    support->sortPairsByExpert(deviceExperts, c.experts, devicePairs,
+                               deviceOffsets);
+    std::string label = "routing support (CUB via NVRTC), N_E " +
+                        std::to_string(c.experts) + ", " +
+                        std::to_string(c.tokens) + " tokens x K " +
+                        std::to_string(c.k);
+    bool ok = compare(label + " pairs", Tensor::fromI32({c.tokens * c.k}, pairs),
+                      device.download(devicePairs), 0.0);
+    (ok ? counts.passed : counts.failed)++;
+    ok = compare(label + " offsets", Tensor::fromI32({c.experts + 1}, offsets),
+                 device.download(deviceOffsets), 0.0);
+    (ok ? counts.passed : counts.failed)++;
+  }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -236,6 +290,7 @@ int main(int argc, char **argv) {
             "sm_90a-bf16", "sm_90a-f16"})
         if (fs::exists(model / target / "manifest.json"))
           checkModel(model, target, cpu, *device, counts);
+    checkRoutingSupport(*device, root / ".nvrtc-cache", counts);
   } catch (const Error &error) {
     std::printf("FAIL: %s\n", error.what());
     ++counts.failed;
