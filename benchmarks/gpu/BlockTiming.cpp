@@ -6,8 +6,9 @@
 // tokens, one warm-up, then REPETITIONS timed runs of the training forward
 // and of the backward (each call waits for the GPU), and prints the median
 // milliseconds of each and of both; with SIEVE_CUDA_PROFILE=1, each kernel's
-// time too (launches then run one at a time). Wall-clock timing around synchronised calls: it includes launch overhead
-// and the runtime's allocations, as a training step sees them.
+// time too (launches then run one at a time). Wall-clock timing around
+// synchronised calls: it includes launch overhead and the runtime's
+// allocations, as a training step sees them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -65,7 +66,8 @@ int main(int argc, char **argv) {
   try {
     auto bundle = Bundle::load(argv[1]);
     std::printf("GPU: %s; bundle %s (%s)\n", gpu->describeDevice().c_str(),
-                argv[1], bundle->manifest().targetDescription.substr(0, 60).c_str());
+                argv[1],
+                bundle->manifest().targetDescription.substr(0, 60).c_str());
     std::mt19937 rng(7);
     for (const FunctionSpec &fn : bundle->manifest().functions) {
       const std::string suffix = "_forward_train";

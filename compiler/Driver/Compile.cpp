@@ -33,11 +33,9 @@ const std::string &mlir::sieve::compilerBuildId() {
 namespace {
 
 /// The tiles the GPU kernels were generated with.
-std::vector<std::pair<std::string, int64_t>>
-gpuTunables(StringRef precision) {
+std::vector<std::pair<std::string, int64_t>> gpuTunables(StringRef precision) {
   GemmTileConfig config;
-  config.precision =
-      parseGemmPrecision(precision).value_or(GemmPrecision::F32);
+  config.precision = parseGemmPrecision(precision).value_or(GemmPrecision::F32);
   return {{"cvmm_warps_m", config.warpsM},
           {"cvmm_warps_n", config.warpsN},
           {"cvmm_k_tile", config.kTile},
@@ -54,8 +52,7 @@ std::string describeTarget(const HostTarget &host, StringRef target) {
 
 } // namespace
 
-std::string mlir::sieve::bundleCacheKey(ModuleOp module,
-                                        const HostTarget &host,
+std::string mlir::sieve::bundleCacheKey(ModuleOp module, const HostTarget &host,
                                         StringRef target,
                                         StringRef gpuPrecision) {
   std::string text;
@@ -81,7 +78,8 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
   std::vector<EntryPoint> entryPoints;
   bool described = true;
   LogicalResult ran = runStages(
-      module, "", [&](const Stage &stage, unsigned, ModuleOp stageModule) {
+      module, "",
+      [&](const Stage &stage, unsigned, ModuleOp stageModule) {
         if (stage.name != "primitives")
           return;
         FailureOr<std::vector<EntryPoint>> entries =
@@ -156,8 +154,8 @@ mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
                         ? KernelCache::defaultDirectory()
                         : options.cacheDirectory);
   CompileOutcome outcome;
-  outcome.cacheKey = bundleCacheKey(module, target, options.target,
-                                    options.gpuPrecision);
+  outcome.cacheKey =
+      bundleCacheKey(module, target, options.target, options.gpuPrecision);
 
   std::string note;
   std::optional<std::string> entry = cache.lookup(outcome.cacheKey, note);

@@ -57,8 +57,8 @@ std::string bundleCacheKey(ModuleOp module, const HostTarget &host,
                            StringRef gpuPrecision = "f32");
 
 /// Compiles `module` (verified sieve layer ops and upstream ops) for
-/// `options.target` into a bundle. The module is not modified. Errors are reported as
-/// diagnostics on the module.
+/// `options.target` into a bundle. The module is not modified. Errors are
+/// reported as diagnostics on the module.
 FailureOr<CompileOutcome> compileToBundle(ModuleOp module,
                                           const CompileOptions &options);
 

@@ -28,8 +28,8 @@ namespace {
 
 constexpr StringRef kTargetNames[] = {"host", "sm_80", "sm_90a"};
 
-const Stage kLayers = {"layers", "the input: sieve layer ops, parsed and verified",
-                       ""};
+const Stage kLayers = {"layers",
+                       "the input: sieve layer ops, parsed and verified", ""};
 const Stage kPrimitives = {
     "primitives",
     "layer ops decomposed into sieve primitives and linalg/tensor/arith/math",
@@ -65,8 +65,8 @@ std::vector<Stage> hostStages() {
 }
 
 std::vector<Stage> gpuStages(StringRef chip, StringRef precision) {
-  std::string target = "nvvm-attach-target{chip=" + chip.str() +
-                       " features=+ptx80 O=3}";
+  std::string target =
+      "nvvm-attach-target{chip=" + chip.str() + " features=+ptx80 O=3}";
   return {
       kLayers,
       kPrimitives,
@@ -123,8 +123,8 @@ ArrayRef<Stage> mlir::sieve::getStages(StringRef target,
   static std::map<std::string, std::vector<Stage>> gpu;
   if (target == "host")
     return host;
-  if (!isGpuTarget(target) || !llvm::is_contained(getGpuPrecisions(),
-                                                  gpuPrecision))
+  if (!isGpuTarget(target) ||
+      !llvm::is_contained(getGpuPrecisions(), gpuPrecision))
     return {};
   std::lock_guard<std::mutex> lock(mutex);
   std::string key = (target + " " + gpuPrecision).str();
@@ -177,7 +177,8 @@ void mlir::sieve::registerSievePipelines() {
     // The GPU stages that differ from the host's, for sm_80.
     for (const Stage &stage : getStages("sm_80")) {
       const Stage *host = lookupStage(stage.name, "host");
-      if (!stage.pipeline.empty() && (!host || host->pipeline != stage.pipeline))
+      if (!stage.pipeline.empty() &&
+          (!host || host->pipeline != stage.pipeline))
         registerStage(stage, "sieve-gpu-");
     }
   });
@@ -191,8 +192,7 @@ LogicalResult mlir::sieve::runStages(
   // untested-diagnostic: the drivers check the target name first.
   if (!isKnownTarget(target))
     return module->emitError() << "unknown target '" << target << "'";
-  for (auto [index, stage] :
-       llvm::enumerate(getStages(target, gpuPrecision))) {
+  for (auto [index, stage] : llvm::enumerate(getStages(target, gpuPrecision))) {
     if (!stage.pipeline.empty()) {
       PassManager pm(module->getName());
       // untested-diagnostic: the stage pipelines are fixed, tested strings.

@@ -26,9 +26,9 @@ void checkGpuFor(const std::string &directory, const std::string &target) {
   bool archSpecific = target.back() == 'a';
   int wanted = std::atoi(target.c_str() + 3);
   if (capability < wanted || (archSpecific && capability != wanted))
-    throw Error("bundle " + directory + " targets " + target + " but GPU 0 is " +
-                runtime->driver().describe() + "; recompile with --target sm_" +
-                std::to_string(capability));
+    throw Error("bundle " + directory + " targets " + target +
+                " but GPU 0 is " + runtime->driver().describe() +
+                "; recompile with --target sm_" + std::to_string(capability));
 }
 
 } // namespace
@@ -60,7 +60,8 @@ std::shared_ptr<Bundle> Bundle::load(const std::string &directory) {
     throw Error("bundle " + directory + ": cannot load " + m.library + ": " +
                 dlerror());
   // Opening the library loaded its PTX modules (global constructors).
-  if (std::string errors = cuda::GpuRuntime::takeErrors(); gpu && !errors.empty())
+  if (std::string errors = cuda::GpuRuntime::takeErrors();
+      gpu && !errors.empty())
     throw Error("bundle " + directory + ": " + errors);
   for (const FunctionSpec &fn : m.functions) {
     void *address = dlsym(bundle->handle_, fn.symbol.c_str());

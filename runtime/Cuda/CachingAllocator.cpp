@@ -71,14 +71,12 @@ void CachingAllocator::release(Address address) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = live_.find(address);
   if (it == live_.end())
-    throw Error("releasing GPU address 0x" +
-                [&] {
-                  char text[32];
-                  std::snprintf(text, sizeof(text), "%llx",
-                                static_cast<unsigned long long>(address));
-                  return std::string(text);
-                }() +
-                " that the allocator does not hold (freed twice?)");
+    throw Error("releasing GPU address 0x" + [&] {
+      char text[32];
+      std::snprintf(text, sizeof(text), "%llx",
+                    static_cast<unsigned long long>(address));
+      return std::string(text);
+    }() + " that the allocator does not hold (freed twice?)");
   cached_.insert({it->second.size, {address, it->second.stream}});
   stats_.bytesInUse -= it->second.size;
   stats_.bytesCached += it->second.size;

@@ -28,49 +28,41 @@ bool Driver::load(std::string &whyNot) {
   const char *path = override && *override ? override : "libcuda.so.1";
   library_ = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!library_) {
-    whyNot = std::string(path) +
-             " cannot be loaded (no NVIDIA driver on this machine): " +
-             dlerror();
+    whyNot =
+        std::string(path) +
+        " cannot be loaded (no NVIDIA driver on this machine): " + dlerror();
     return false;
   }
   DriverApi &a = api_;
-  bool ok = resolve(library_, "cuInit", a.cuInit, whyNot) &&
-            resolve(library_, "cuDriverGetVersion", a.cuDriverGetVersion,
-                    whyNot) &&
-            resolve(library_, "cuDeviceGetCount", a.cuDeviceGetCount, whyNot) &&
-            resolve(library_, "cuDeviceGet", a.cuDeviceGet, whyNot) &&
-            resolve(library_, "cuDeviceGetName", a.cuDeviceGetName, whyNot) &&
-            resolve(library_, "cuDeviceGetAttribute", a.cuDeviceGetAttribute,
-                    whyNot) &&
-            resolve(library_, "cuDeviceTotalMem_v2", a.cuDeviceTotalMem,
-                    whyNot) &&
-            resolve(library_, "cuDevicePrimaryCtxRetain",
-                    a.cuDevicePrimaryCtxRetain, whyNot) &&
-            resolve(library_, "cuCtxSetCurrent", a.cuCtxSetCurrent, whyNot) &&
-            resolve(library_, "cuCtxSynchronize", a.cuCtxSynchronize, whyNot) &&
-            resolve(library_, "cuModuleLoadDataEx", a.cuModuleLoadDataEx,
-                    whyNot) &&
-            resolve(library_, "cuModuleUnload", a.cuModuleUnload, whyNot) &&
-            resolve(library_, "cuModuleGetFunction", a.cuModuleGetFunction,
-                    whyNot) &&
-            resolve(library_, "cuLaunchKernel", a.cuLaunchKernel, whyNot) &&
-            resolve(library_, "cuStreamCreate", a.cuStreamCreate, whyNot) &&
-            resolve(library_, "cuStreamDestroy_v2", a.cuStreamDestroy,
-                    whyNot) &&
-            resolve(library_, "cuStreamSynchronize", a.cuStreamSynchronize,
-                    whyNot) &&
-            resolve(library_, "cuMemAlloc_v2", a.cuMemAlloc, whyNot) &&
-            resolve(library_, "cuMemFree_v2", a.cuMemFree, whyNot) &&
-            resolve(library_, "cuMemGetInfo_v2", a.cuMemGetInfo, whyNot) &&
-            resolve(library_, "cuMemcpyHtoDAsync_v2", a.cuMemcpyHtoDAsync,
-                    whyNot) &&
-            resolve(library_, "cuMemcpyDtoHAsync_v2", a.cuMemcpyDtoHAsync,
-                    whyNot) &&
-            resolve(library_, "cuMemcpyDtoDAsync_v2", a.cuMemcpyDtoDAsync,
-                    whyNot) &&
-            resolve(library_, "cuMemsetD8Async", a.cuMemsetD8Async, whyNot) &&
-            resolve(library_, "cuGetErrorName", a.cuGetErrorName, whyNot) &&
-            resolve(library_, "cuGetErrorString", a.cuGetErrorString, whyNot);
+  bool ok =
+      resolve(library_, "cuInit", a.cuInit, whyNot) &&
+      resolve(library_, "cuDriverGetVersion", a.cuDriverGetVersion, whyNot) &&
+      resolve(library_, "cuDeviceGetCount", a.cuDeviceGetCount, whyNot) &&
+      resolve(library_, "cuDeviceGet", a.cuDeviceGet, whyNot) &&
+      resolve(library_, "cuDeviceGetName", a.cuDeviceGetName, whyNot) &&
+      resolve(library_, "cuDeviceGetAttribute", a.cuDeviceGetAttribute,
+              whyNot) &&
+      resolve(library_, "cuDeviceTotalMem_v2", a.cuDeviceTotalMem, whyNot) &&
+      resolve(library_, "cuDevicePrimaryCtxRetain", a.cuDevicePrimaryCtxRetain,
+              whyNot) &&
+      resolve(library_, "cuCtxSetCurrent", a.cuCtxSetCurrent, whyNot) &&
+      resolve(library_, "cuCtxSynchronize", a.cuCtxSynchronize, whyNot) &&
+      resolve(library_, "cuModuleLoadDataEx", a.cuModuleLoadDataEx, whyNot) &&
+      resolve(library_, "cuModuleUnload", a.cuModuleUnload, whyNot) &&
+      resolve(library_, "cuModuleGetFunction", a.cuModuleGetFunction, whyNot) &&
+      resolve(library_, "cuLaunchKernel", a.cuLaunchKernel, whyNot) &&
+      resolve(library_, "cuStreamCreate", a.cuStreamCreate, whyNot) &&
+      resolve(library_, "cuStreamDestroy_v2", a.cuStreamDestroy, whyNot) &&
+      resolve(library_, "cuStreamSynchronize", a.cuStreamSynchronize, whyNot) &&
+      resolve(library_, "cuMemAlloc_v2", a.cuMemAlloc, whyNot) &&
+      resolve(library_, "cuMemFree_v2", a.cuMemFree, whyNot) &&
+      resolve(library_, "cuMemGetInfo_v2", a.cuMemGetInfo, whyNot) &&
+      resolve(library_, "cuMemcpyHtoDAsync_v2", a.cuMemcpyHtoDAsync, whyNot) &&
+      resolve(library_, "cuMemcpyDtoHAsync_v2", a.cuMemcpyDtoHAsync, whyNot) &&
+      resolve(library_, "cuMemcpyDtoDAsync_v2", a.cuMemcpyDtoDAsync, whyNot) &&
+      resolve(library_, "cuMemsetD8Async", a.cuMemsetD8Async, whyNot) &&
+      resolve(library_, "cuGetErrorName", a.cuGetErrorName, whyNot) &&
+      resolve(library_, "cuGetErrorString", a.cuGetErrorString, whyNot);
   if (!ok)
     return false;
 
@@ -94,9 +86,9 @@ bool Driver::load(std::string &whyNot) {
            &major_, kAttributeComputeCapabilityMajor, device_)) != kSuccess ||
       (result = a.cuDeviceGetAttribute(
            &minor_, kAttributeComputeCapabilityMinor, device_)) != kSuccess ||
-      (result = a.cuDeviceGetAttribute(
-           &multiprocessors_, kAttributeMultiprocessorCount, device_)) !=
-          kSuccess ||
+      (result = a.cuDeviceGetAttribute(&multiprocessors_,
+                                       kAttributeMultiprocessorCount,
+                                       device_)) != kSuccess ||
       (result = a.cuDeviceTotalMem(&totalMemory_, device_)) != kSuccess ||
       (result = a.cuDriverGetVersion(&driverVersion_)) != kSuccess ||
       (result = a.cuDevicePrimaryCtxRetain(&context_, device_)) != kSuccess ||

@@ -52,9 +52,8 @@ SIEVE_GPU_ABI void *mgpuModuleLoadJIT(void *data, int optLevel) {
   void *values[] = {log, reinterpret_cast<void *>(sizeof(log) - 1),
                     reinterpret_cast<void *>(static_cast<intptr_t>(optLevel))};
   CUmodule module = nullptr;
-  CUresult result =
-      runtime->driver().api().cuModuleLoadDataEx(&module, data, 3, options,
-                                                 values);
+  CUresult result = runtime->driver().api().cuModuleLoadDataEx(&module, data, 3,
+                                                               options, values);
   if (!checked(*runtime, result,
                std::string("loading a kernel module from its PTX") +
                    (log[0] ? std::string(" (") + log + ")" : "")))

@@ -99,8 +99,8 @@ Tensor GpuExecutor::download(const DeviceTensor &tensor) {
   Tensor host(tensor.dtype(), tensor.shape());
   if (host.bytes())
     runtime_->driver().check(
-        runtime_->driver().api().cuMemcpyDtoHAsync(
-            host.raw(), tensor.address(), host.bytes(), stream_),
+        runtime_->driver().api().cuMemcpyDtoHAsync(host.raw(), tensor.address(),
+                                                   host.bytes(), stream_),
         "copying " + tensor.describe() + " to the host");
   synchronize("copying " + tensor.describe() + " to the host");
   return host;
@@ -117,11 +117,11 @@ void GpuExecutor::synchronize(const std::string &context) {
 void GpuExecutor::launch(CUfunction function, std::array<unsigned, 3> grid,
                          std::array<unsigned, 3> block, unsigned sharedBytes,
                          void **arguments, const std::string &what) {
-  runtime_->driver().check(
-      runtime_->driver().api().cuLaunchKernel(
-          function, grid[0], grid[1], grid[2], block[0], block[1], block[2],
-          sharedBytes, stream_, arguments, nullptr),
-      "launching " + what);
+  runtime_->driver().check(runtime_->driver().api().cuLaunchKernel(
+                               function, grid[0], grid[1], grid[2], block[0],
+                               block[1], block[2], sharedBytes, stream_,
+                               arguments, nullptr),
+                           "launching " + what);
 }
 
 void GpuExecutor::call(const Bundle &bundle, const std::string &function,

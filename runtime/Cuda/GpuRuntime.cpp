@@ -18,7 +18,7 @@ std::atomic<bool> anyError{false};
 } // namespace
 
 GpuRuntime *GpuRuntime::get(std::string *whyNot) {
-  static GpuRuntime *runtime = [] () -> GpuRuntime * {
+  static GpuRuntime *runtime = []() -> GpuRuntime * {
     Driver *driver = Driver::get();
     if (!driver)
       return nullptr;
@@ -90,8 +90,8 @@ void GpuRuntime::recordLaunch(void *function, const std::string &shape,
   std::lock_guard<std::mutex> lock(profileMutex_);
   auto name = kernelNames_.find(function);
   KernelTime &time =
-      profile_[(name == kernelNames_.end() ? "(unnamed)" : name->second) +
-               " " + shape];
+      profile_[(name == kernelNames_.end() ? "(unnamed)" : name->second) + " " +
+               shape];
   ++time.launches;
   time.milliseconds += milliseconds;
 }

@@ -1,4 +1,5 @@
-//===- Nvrtc.cpp - CUDA C++ to PTX at run time, cached on disk -------------===//
+//===- Nvrtc.cpp - CUDA C++ to PTX at run time, cached on disk
+//-------------===//
 
 #include "runtime/Cuda/Nvrtc.h"
 
@@ -26,9 +27,8 @@ constexpr const char *kCacheMagic = "sieve-nvrtc-ptx v1 sha256 ";
 
 struct Nvrtc::Api {
   nvrtcResult (*version)(int *, int *);
-  nvrtcResult (*createProgram)(nvrtcProgram *, const char *, const char *,
-                               int, const char *const *,
-                               const char *const *);
+  nvrtcResult (*createProgram)(nvrtcProgram *, const char *, const char *, int,
+                               const char *const *, const char *const *);
   nvrtcResult (*compileProgram)(nvrtcProgram, int, const char *const *);
   nvrtcResult (*getProgramLogSize)(nvrtcProgram, size_t *);
   nvrtcResult (*getProgramLog)(nvrtcProgram, char *);
@@ -59,8 +59,8 @@ bool Nvrtc::load(std::string &whyNot) {
     errors += (errors.empty() ? "" : "; ") + std::string(dlerror());
   }
   if (!library_) {
-    whyNot = "NVRTC (libnvrtc.so from the CUDA toolkit) cannot be loaded: " +
-             errors;
+    whyNot =
+        "NVRTC (libnvrtc.so from the CUDA toolkit) cannot be loaded: " + errors;
     return false;
   }
   static Api api;

@@ -1,4 +1,5 @@
-//===- Nvrtc.h - CUDA C++ to PTX at run time, cached on disk ---------------===//
+//===- Nvrtc.h - CUDA C++ to PTX at run time, cached on disk
+//---------------===//
 //
 // The few kernels the compiler does not generate (sorting the routed pairs
 // with CUB's block primitives) are CUDA C++ compiled on first use by NVRTC,

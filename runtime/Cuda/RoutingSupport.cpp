@@ -109,9 +109,9 @@ RoutingSupport::create(GpuExecutor &executor, const std::string &cacheDirectory,
   Driver &driver = executor.runtime().driver();
   std::string architecture =
       "compute_" + std::to_string(driver.computeCapability());
-  NvrtcResult compiled = nvrtc->compile(
-      routingSupportSource(), "sieve-routing-support.cu", architecture,
-      cacheDirectory);
+  NvrtcResult compiled =
+      nvrtc->compile(routingSupportSource(), "sieve-routing-support.cu",
+                     architecture, cacheDirectory);
   if (notes)
     notes->insert(notes->end(), compiled.notes.begin(), compiled.notes.end());
 
@@ -127,8 +127,7 @@ RoutingSupport::create(GpuExecutor &executor, const std::string &cacheDirectory,
                                        "sieve_scan_tiles"),
                "finding sieve_scan_tiles");
   driver.check(api.cuModuleGetFunction(&support->scatterTiles_,
-                                       support->module_,
-                                       "sieve_scatter_tiles"),
+                                       support->module_, "sieve_scatter_tiles"),
                "finding sieve_scatter_tiles");
   return support;
 }
@@ -156,8 +155,8 @@ void RoutingSupport::sortPairsByExpert(const DeviceTensor &experts,
          "pairs must be i32 [" + std::to_string(numPairs) + "], got " +
              pairs.describe());
   expect(offsets.dtype() == DType::I32 && offsets.numel() == numExperts + 1,
-         "offsets must be i32 [" + std::to_string(numExperts + 1) +
-             "], got " + offsets.describe());
+         "offsets must be i32 [" + std::to_string(numExperts + 1) + "], got " +
+             offsets.describe());
 
   int tiles = static_cast<int>((numPairs + kTile - 1) / kTile);
   int buckets = static_cast<int>(numExperts) + 1;
@@ -169,12 +168,13 @@ void RoutingSupport::sortPairsByExpert(const DeviceTensor &experts,
   DeviceTensor tileCounts =
       executor_.allocate(DType::I32, {std::max(tiles, 1) * buckets});
   int n = static_cast<int>(numPairs), e = static_cast<int>(numExperts);
-  CUdeviceptr expertsPtr = experts.address(), tilePairsPtr = tilePairs.address(),
+  CUdeviceptr expertsPtr = experts.address(),
+              tilePairsPtr = tilePairs.address(),
               countsPtr = tileCounts.address(), pairsPtr = pairs.address(),
               offsetsPtr = offsets.address();
   if (tiles > 0) {
-    void *sortArgs[] = {&expertsPtr, &n, &e, &bucketBits, &tilePairsPtr,
-                        &countsPtr};
+    void *sortArgs[] = {&expertsPtr,   &n,        &e, &bucketBits,
+                        &tilePairsPtr, &countsPtr};
     executor_.launch(sortTiles_, {unsigned(tiles), 1, 1}, {kThreads, 1, 1}, 0,
                      sortArgs, "sieve_sort_tiles");
   }
@@ -182,7 +182,7 @@ void RoutingSupport::sortPairsByExpert(const DeviceTensor &experts,
   executor_.launch(scanTiles_, {1, 1, 1}, {kScanThreads, 1, 1}, 0, scanArgs,
                    "sieve_scan_tiles");
   if (tiles > 0) {
-    void *scatterArgs[] = {&expertsPtr, &n,       &e,
+    void *scatterArgs[] = {&expertsPtr,   &n,         &e,
                            &tilePairsPtr, &countsPtr, &pairsPtr};
     executor_.launch(scatterTiles_, {unsigned(tiles), 1, 1}, {kThreads, 1, 1},
                      unsigned(buckets * sizeof(int)), scatterArgs,

@@ -2,9 +2,9 @@
 //
 // For every model bundle under BUNDLES (BUNDLES/<model>/host and
 // BUNDLES/<model>/sm_80, sm_90a and the tensor-core variants -tf32, -bf16,
-// -f16, compiled ahead of time by tools/scripts/gpu-bundles.sh), runs each forward, training forward
-// and backward function on the GPU and on the host with the same inputs and
-// compares every output:
+// -f16, compiled ahead of time by tools/scripts/gpu-bundles.sh), runs each
+// forward, training forward and backward function on the GPU and on the host
+// with the same inputs and compares every output:
 //   f32, CVMM in f32: max |gpu - host| <= 1e-4 * max |host| (the orders of
 //        the sums differ between the host's and the GPU's tiles);
 //   f32, CVMM on the tensor cores in tf32 or f16 (10-bit mantissas in the
@@ -165,7 +165,7 @@ void checkModel(const fs::path &dir, const std::string &target,
   auto has = [&](const char *suffix) {
     return target.find(suffix) != std::string::npos;
   };
-  double tolerance = has("bf16")                  ? kBf16Tolerance
+  double tolerance = has("bf16")                 ? kBf16Tolerance
                      : has("tf32") || has("f16") ? kTf32Tolerance
                                                  : kF32Tolerance;
   std::mt19937 rng(42);
@@ -183,7 +183,8 @@ void checkModel(const fs::path &dir, const std::string &target,
         owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
         named[arg.name] = &owned.at(arg.name);
       }
-    check(label, *host, *gpu, stem + "_forward", named, cpu, device, tolerance, counts);
+    check(label, *host, *gpu, stem + "_forward", named, cpu, device, tolerance,
+          counts);
     std::map<std::string, Tensor> saved = check(
         label, *host, *gpu, fn.name, named, cpu, device, tolerance, counts);
     for (auto &[name, tensor] : saved)
@@ -193,7 +194,8 @@ void checkModel(const fs::path &dir, const std::string &target,
         owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
         named[arg.name] = &owned.at(arg.name);
       }
-    check(label, *host, *gpu, stem + "_backward", named, cpu, device, tolerance, counts);
+    check(label, *host, *gpu, stem + "_backward", named, cpu, device, tolerance,
+          counts);
   }
 }
 
@@ -206,8 +208,8 @@ void checkRoutingSupport(cuda::GpuExecutor &device, const fs::path &cache,
       cuda::RoutingSupport::create(device, cache.string(), &notes);
   struct Case {
     int64_t experts, tokens, k;
-  } cases[] = {{8, 5000, 2}, {32, 32768, 4}, {300, 777, 3}, {1, 1, 1},
-               {1023, 4096, 4}};
+  } cases[] = {
+      {8, 5000, 2}, {32, 32768, 4}, {300, 777, 3}, {1, 1, 1}, {1023, 4096, 4}};
   std::mt19937 rng(5);
   for (const Case &c : cases) {
     std::uniform_int_distribution<int32_t> ids(-1, int32_t(c.experts));
@@ -235,12 +237,12 @@ void checkRoutingSupport(cuda::GpuExecutor &device, const fs::path &cache,
         device.allocate(DType::I32, {c.experts + 1});
     support->sortPairsByExpert(deviceExperts, c.experts, devicePairs,
                                deviceOffsets);
-    std::string label = "routing support (CUB via NVRTC), N_E " +
-                        std::to_string(c.experts) + ", " +
-                        std::to_string(c.tokens) + " tokens x K " +
-                        std::to_string(c.k);
-    bool ok = compare(label + " pairs", Tensor::fromI32({c.tokens * c.k}, pairs),
-                      device.download(devicePairs), 0.0);
+    std::string label =
+        "routing support (CUB via NVRTC), N_E " + std::to_string(c.experts) +
+        ", " + std::to_string(c.tokens) + " tokens x K " + std::to_string(c.k);
+    bool ok =
+        compare(label + " pairs", Tensor::fromI32({c.tokens * c.k}, pairs),
+                device.download(devicePairs), 0.0);
     (ok ? counts.passed : counts.failed)++;
     ok = compare(label + " offsets", Tensor::fromI32({c.experts + 1}, offsets),
                  device.download(deviceOffsets), 0.0);
@@ -285,9 +287,8 @@ int main(int argc, char **argv) {
   Counts counts;
   try {
     for (const fs::path &model : models)
-      for (const char *target :
-           {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32", "sm_80-bf16",
-            "sm_90a-bf16", "sm_90a-f16"})
+      for (const char *target : {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32",
+                                 "sm_80-bf16", "sm_90a-bf16", "sm_90a-f16"})
         if (fs::exists(model / target / "manifest.json"))
           checkModel(model, target, cpu, *device, counts);
     checkRoutingSupport(*device, root / ".nvrtc-cache", counts);

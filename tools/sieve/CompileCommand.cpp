@@ -35,15 +35,15 @@ static cl::opt<std::string> outputDir("o", cl::Required,
                                       cl::desc("Bundle output directory"),
                                       cl::value_desc("dir"),
                                       cl::sub(compileCommand));
-static cl::opt<std::string> targetName("target",
-                                       cl::desc("Target to compile for: host, sm_80 or sm_90a"),
-                                       cl::init("host"),
-                                       cl::sub(compileCommand));
-static cl::opt<std::string> hostCpu(
-    "host-cpu",
-    cl::desc("CPU to generate host code for (default: this machine's; "
-             "x86-64-v3 for the host side of GPU targets)"),
-    cl::value_desc("cpu"), cl::init(""), cl::sub(compileCommand));
+static cl::opt<std::string>
+    targetName("target",
+               cl::desc("Target to compile for: host, sm_80 or sm_90a"),
+               cl::init("host"), cl::sub(compileCommand));
+static cl::opt<std::string>
+    hostCpu("host-cpu",
+            cl::desc("CPU to generate host code for (default: this machine's; "
+                     "x86-64-v3 for the host side of GPU targets)"),
+            cl::value_desc("cpu"), cl::init(""), cl::sub(compileCommand));
 static cl::opt<std::string> gpuPrecision(
     "gpu-precision",
     cl::desc("How GPU targets compute CVMM: f32 (exact FMAs), or tf32, f16, "

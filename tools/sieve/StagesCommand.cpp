@@ -48,7 +48,8 @@ static cl::opt<bool> censusOnly("census-only",
 
 int mlir::sieve::driver::runStagesCommand() {
   if (!mlir::sieve::isKnownTarget(stagesTarget)) {
-    fmt::print(stderr, "sieve stages: error: unknown target '{}' (targets: {})\n",
+    fmt::print(stderr,
+               "sieve stages: error: unknown target '{}' (targets: {})\n",
                stagesTarget.getValue(),
                llvm::join(mlir::sieve::getTargetNames(), ", "));
     return 1;
@@ -56,8 +57,7 @@ int mlir::sieve::driver::runStagesCommand() {
   if (!stopAfter.empty() &&
       !mlir::sieve::lookupStage(stopAfter, stagesTarget)) {
     std::string names;
-    for (const mlir::sieve::Stage &stage :
-         mlir::sieve::getStages(stagesTarget))
+    for (const mlir::sieve::Stage &stage : mlir::sieve::getStages(stagesTarget))
       names += (names.empty() ? "" : ", ") + stage.name;
     fmt::print(stderr, "sieve stages: error: unknown stage '{}' (stages: {})\n",
                stopAfter.getValue(), names);
@@ -88,8 +88,8 @@ int mlir::sieve::driver::runStagesCommand() {
     }
     std::fflush(stdout);
   };
-  if (failed(mlir::sieve::runStages(*module, stopAfter, printStage,
-                                    stagesTarget)))
+  if (failed(
+          mlir::sieve::runStages(*module, stopAfter, printStage, stagesTarget)))
     return 1;
   return 0;
 }

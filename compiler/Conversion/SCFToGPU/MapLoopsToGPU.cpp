@@ -88,8 +88,8 @@ LogicalResult launchParallelNest(scf::ParallelOp loop, int64_t blockSize) {
   Value block = arith::ConstantIndexOp::create(b, loc, blockSize);
   SmallVector<Value> trips;
   Value total = one;
-  for (auto [lb, ub, step] : llvm::zip(
-           loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+  for (auto [lb, ub, step] :
+       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
     Value span = arith::MaxSIOp::create(
         b, loc, arith::SubIOp::create(b, loc, ub, lb), zero);
     Value trip = arith::CeilDivSIOp::create(b, loc, span, step);
@@ -97,8 +97,8 @@ LogicalResult launchParallelNest(scf::ParallelOp loop, int64_t blockSize) {
     total = arith::MulIOp::create(b, loc, total, trip);
   }
   // A launch of zero blocks is an error in CUDA: skip empty nests.
-  Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, total,
-                                    zero);
+  Value any =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, total, zero);
   auto guard = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
   b.setInsertionPointToStart(&guard.getThenRegion().front());
   Value blocks = arith::CeilDivSIOp::create(b, loc, total, block);
@@ -108,8 +108,8 @@ LogicalResult launchParallelNest(scf::ParallelOp loop, int64_t blockSize) {
   Value linear = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, block),
       launch.getThreadIds().x);
-  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                       linear, total);
+  Value inside =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, linear, total);
   auto ifInside = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
   gpu::TerminatorOp::create(b, loc);
 

@@ -63,8 +63,7 @@ Value rowIn(LoopBuilder &b, RowOrder order, Value pairs, Value j, int64_t k) {
 /// For block `tile` of the grouped row tiles: its expert (-1 when the
 /// block has none) and its rows [begin, end).
 std::array<Value, 3> findRowTile(LoopBuilder &b, Value offsets,
-                                 Value numExperts, Value tile,
-                                 int64_t tileM) {
+                                 Value numExperts, Value tile, int64_t tileM) {
   Value zero = b.index(0);
   SmallVector<Value> found = b.forEach(
       zero, numExperts, {zero, b.index(-1), zero, zero},
@@ -78,10 +77,10 @@ std::array<Value, 3> findRowTile(LoopBuilder &b, Value offsets,
             lb.cmp(arith::CmpIPredicate::ult, tile, lb.add(first, tiles)));
         Value rowBegin =
             lb.add(begin, lb.mul(lb.sub(tile, first), lb.index(tileM)));
-        return SmallVector<Value>{
-            lb.add(first, tiles), lb.select(mine, e, state[1]),
-            lb.select(mine, rowBegin, state[2]),
-            lb.select(mine, end, state[3])};
+        return SmallVector<Value>{lb.add(first, tiles),
+                                  lb.select(mine, e, state[1]),
+                                  lb.select(mine, rowBegin, state[2]),
+                                  lb.select(mine, end, state[3])};
       });
   return {found[1], found[2], found[3]};
 }
@@ -96,8 +95,7 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
   Value inWidth = b.dim(weight, transposed ? 2 : 1);
   Value outWidth = b.dim(weight, transposed ? 1 : 2);
   // At most ceil(rows / tileM) + N_E row tiles, whatever the routing.
-  Value rowTiles =
-      b.add(ceilDiv(b, b.dim(pairs, 0), cfg.tileM()), numExperts);
+  Value rowTiles = b.add(ceilDiv(b, b.dim(pairs, 0), cfg.tileM()), numExperts);
   Value columnTiles = ceilDiv(b, outWidth, cfg.tileN());
 
   TiledGemm::launch(
@@ -137,9 +135,8 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
                           lb.cmp(arith::CmpIPredicate::ult, m, inWidth),
                           lb.cmp(arith::CmpIPredicate::ult, l, outWidth));
                       return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
-                        return transposed
-                                   ? ib.loadF32(weight, {expert, l, m})
-                                   : ib.loadF32(weight, {expert, m, l});
+                        return transposed ? ib.loadF32(weight, {expert, l, m})
+                                          : ib.loadF32(weight, {expert, m, l});
                       });
                     },
                     /*bColumnFastest=*/!transposed);
@@ -160,14 +157,12 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
                   if (scale)
                     v = sb.mulf(v, sb.loadF32(scale, {token, slot}));
                   if (op.getOutputRows() == RowOrder::Token) {
-                    memref::AtomicRMWOp::create(
-                        sb.builder(), sb.location(),
-                        arith::AtomicRMWKind::addf, v, out,
-                        ValueRange{token, l});
+                    memref::AtomicRMWOp::create(sb.builder(), sb.location(),
+                                                arith::AtomicRMWKind::addf, v,
+                                                out, ValueRange{token, l});
                     return;
                   }
-                  sb.storeF32(sb.addf(sb.loadF32(out, {j, l}), v), out,
-                              {j, l});
+                  sb.storeF32(sb.addf(sb.loadF32(out, {j, l}), v), out, {j, l});
                 });
               });
         });
@@ -199,7 +194,8 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
             kb.index(0), ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile),
             gemm.zeroAccumulators(kb),
             [&](LoopBuilder &sb, Value step, ValueRange carried) {
-              Value jBegin = sb.add(rowBegin, sb.mul(step, sb.index(cfg.kTile)));
+              Value jBegin =
+                  sb.add(rowBegin, sb.mul(step, sb.index(cfg.kTile)));
               gemm.barrier(sb);
               gemm.fillTiles(
                   sb,
@@ -211,7 +207,8 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
                                 lb.cmp(arith::CmpIPredicate::ult, m, inWidth));
                     return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
                       auto [token, slot] = pairAt(ib, pairs, j, k);
-                      Value r = op.getInputRows() == RowOrder::Token ? token : j;
+                      Value r =
+                          op.getInputRows() == RowOrder::Token ? token : j;
                       Value v = ib.loadF32(input, {r, m});
                       if (scale)
                         v = ib.mulf(v, ib.loadF32(scale, {token, slot}));

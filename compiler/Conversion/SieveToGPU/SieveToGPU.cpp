@@ -39,13 +39,11 @@ struct ConvertCvmmToGPUPass
     }
     config.precision = *parsed;
     if (warpsM < 1 || warpsN < 1 || warpsM * warpsN > 32 || kTile < 16 ||
-        kTile % 16 != 0 ||
-        (config.tileM() * kTile) % config.threads() != 0 ||
+        kTile % 16 != 0 || (config.tileM() * kTile) % config.threads() != 0 ||
         (config.tileN() * kTile) % config.threads() != 0) {
       emitError(getOperation()->getLoc())
           << "tile configuration warps-m=" << warpsM.getValue()
-          << " warps-n=" << warpsN.getValue() << " k-tile="
-          << kTile.getValue()
+          << " warps-n=" << warpsN.getValue() << " k-tile=" << kTile.getValue()
           << " is invalid: k-tile must be a multiple of 16 and at most 32 "
              "warps may share a block";
       return signalPassFailure();

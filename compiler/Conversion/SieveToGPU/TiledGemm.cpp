@@ -105,13 +105,13 @@ SmallVector<Value> TiledGemm::multiplyTiles(LoopBuilder &b,
   Type f32 = builder.getF32Type();
   SmallVector<Value> acc(accumulators);
   auto aAt = [&](int64_t fragment, int64_t rowHalf, Value k) {
-    Value row = b.add(b.add(warpRow, b.index(fragment * 16 + rowHalf * 8)),
-                      group);
+    Value row =
+        b.add(b.add(warpRow, b.index(fragment * 16 + rowHalf * 8)), group);
     return b.load(as, {row, k});
   };
   auto bAt = [&](int64_t fragment, Value k, Value column) {
-    return b.load(
-        bs, {k, b.add(b.add(warpColumn, b.index(fragment * 8)), column)});
+    return b.load(bs,
+                  {k, b.add(b.add(warpColumn, b.index(fragment * 8)), column)});
   };
   if (cfg.precision == GemmPrecision::F16 ||
       cfg.precision == GemmPrecision::BF16)
@@ -134,9 +134,9 @@ SmallVector<Value> TiledGemm::multiplyTiles(LoopBuilder &b,
             ValueRange{bAt(ni, kLow, group), bAt(ni, kHigh, group)});
         for (int64_t mi = 0; mi < kFragmentsM; ++mi) {
           Value &c = acc[mi * kFragmentsN + ni];
-          c = nvgpu::MmaSyncOp::create(
-              builder, loc, aFragments[mi], bFragment, c,
-              ArrayRef<int64_t>{16, 8, 8}, /*tf32Enabled=*/true);
+          c = nvgpu::MmaSyncOp::create(builder, loc, aFragments[mi], bFragment,
+                                       c, ArrayRef<int64_t>{16, 8, 8},
+                                       /*tf32Enabled=*/true);
         }
       }
     }
@@ -222,10 +222,9 @@ SmallVector<Value> TiledGemm::multiplyHalfTiles(LoopBuilder &b,
     for (int64_t mi = 0; mi < kFragmentsM; ++mi) {
       Value row = b.add(b.add(warpRow, b.index(mi * 16)), group);
       Value row8 = b.add(row, b.index(8));
-      aFragments.push_back({pair(as, row, kLo, row, kLo1),
-                            pair(as, row8, kLo, row8, kLo1),
-                            pair(as, row, kHi, row, kHi1),
-                            pair(as, row8, kHi, row8, kHi1)});
+      aFragments.push_back(
+          {pair(as, row, kLo, row, kLo1), pair(as, row8, kLo, row8, kLo1),
+           pair(as, row, kHi, row, kHi1), pair(as, row8, kHi, row8, kHi1)});
     }
     for (int64_t ni = 0; ni < kFragmentsN; ++ni) {
       Value column = b.add(b.add(warpColumn, b.index(ni * 8)), group);
@@ -260,9 +259,8 @@ SmallVector<Value> TiledGemm::multiplyHalfTiles(LoopBuilder &b,
         Type resultType = LLVM::LLVMStructType::getLiteral(
             builder.getContext(), {f32, f32, f32, f32});
         Value d = NVVM::MmaOp::create(
-            builder, loc, resultType, packed(aFragments[mi]),
-            packed(bFragment), cs, ArrayRef<int64_t>{16, 8, 16},
-            std::nullopt, std::nullopt,
+            builder, loc, resultType, packed(aFragments[mi]), packed(bFragment),
+            cs, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
             std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
                                           NVVM::MMATypes::bf16},
             std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,

@@ -83,9 +83,9 @@ public:
   SmallVector<Value> multiplyTiles(LoopBuilder &b, ValueRange accumulators);
   /// Calls `store(b, row, column, value)` for each element the thread
   /// holds, at tile coordinates.
-  void forEachResult(LoopBuilder &b, ValueRange accumulators,
-                     function_ref<void(LoopBuilder &, Value, Value, Value)>
-                         store);
+  void
+  forEachResult(LoopBuilder &b, ValueRange accumulators,
+                function_ref<void(LoopBuilder &, Value, Value, Value)> store);
   /// A barrier of the block's threads.
   void barrier(LoopBuilder &b);
 

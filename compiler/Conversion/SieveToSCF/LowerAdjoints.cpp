@@ -178,20 +178,21 @@ struct LowerPairDot : BufferPattern<PairDotOp> {
                 [&](LoopBuilder &pb, ValueRange position) {
                   Value j = position[0];
                   Value routed = routedPairs(pb, op.getOffsets());
-                  pb.ifThen(pb.cmp(arith::CmpIPredicate::ult, j, routed),
-                            [&](LoopBuilder &b) {
-                  PairRow pair = pairAt(b, pairs, j, k);
-                  Value a = pair.rowIn(op.getLhsRows(), j);
-                  Value c = pair.rowIn(op.getRhsRows(), j);
-                  Value dot = b.forEach(
-                      b.index(0), width, {b.f32(0.0)},
-                      [&](LoopBuilder &db, Value m, ValueRange acc) {
-                        Value term = db.mulf(db.loadF32(lhs, {a, m}),
-                                             db.loadF32(rhs, {c, m}));
-                        return SmallVector<Value>{db.addf(acc[0], term)};
-                      })[0];
-                  accumulate(b, init, {pair.token, pair.slot}, dot);
-                            });
+                  pb.ifThen(
+                      pb.cmp(arith::CmpIPredicate::ult, j, routed),
+                      [&](LoopBuilder &b) {
+                        PairRow pair = pairAt(b, pairs, j, k);
+                        Value a = pair.rowIn(op.getLhsRows(), j);
+                        Value c = pair.rowIn(op.getRhsRows(), j);
+                        Value dot = b.forEach(
+                            b.index(0), width, {b.f32(0.0)},
+                            [&](LoopBuilder &db, Value m, ValueRange acc) {
+                              Value term = db.mulf(db.loadF32(lhs, {a, m}),
+                                                   db.loadF32(rhs, {c, m}));
+                              return SmallVector<Value>{db.addf(acc[0], term)};
+                            })[0];
+                        accumulate(b, init, {pair.token, pair.slot}, dot);
+                      });
                 });
   }
 };
@@ -222,14 +223,12 @@ struct LowerScaleRows : BufferPattern<ScaleRowsOp> {
     // pairs is read inside the loops, so that their bounds are known where
     // they are launched (on a GPU, the host).
     if (op.getOutputRows() == RowOrder::Sorted) {
-      lb.parallel(lb.index(0), lb.dim(pairs, 0),
-                  [&](LoopBuilder &b, ValueRange j) {
-                    Value routed = routedPairs(b, op.getOffsets());
-                    b.ifThen(b.cmp(arith::CmpIPredicate::ult, j[0], routed),
-                             [&](LoopBuilder &ib) {
-                               scaleRow(ib, j[0], Value());
-                             });
-                  });
+      lb.parallel(
+          lb.index(0), lb.dim(pairs, 0), [&](LoopBuilder &b, ValueRange j) {
+            Value routed = routedPairs(b, op.getOffsets());
+            b.ifThen(b.cmp(arith::CmpIPredicate::ult, j[0], routed),
+                     [&](LoopBuilder &ib) { scaleRow(ib, j[0], Value()); });
+          });
       return;
     }
     lb.parallel(lb.index(0), width, [&](LoopBuilder &b, ValueRange column) {

@@ -33,8 +33,8 @@ Value meanSoftmax(LoopBuilder &lb, Value logits) {
   Value tokens = lb.dim(logits, 0), experts = lb.dim(logits, 1);
   Value zero = lb.index(0);
   Value p = lb.alloc(MemRefType::get({ShapedType::kDynamic}, f32), {experts});
-  Value rows = lb.alloc(MemRefType::get({ShapedType::kDynamic, 2}, f32),
-                        {tokens});
+  Value rows =
+      lb.alloc(MemRefType::get({ShapedType::kDynamic, 2}, f32), {tokens});
   Value invTokens = lb.divf(lb.f32(1.0), lb.indexToF32(tokens));
   lb.parallel(zero, tokens, [&](LoopBuilder &b, ValueRange token) {
     Value n = token[0];
@@ -57,22 +57,21 @@ Value meanSoftmax(LoopBuilder &lb, Value logits) {
   Value partial = lb.alloc(
       MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, f32),
       {chunks, experts});
-  lb.parallel({zero, zero}, {chunks, experts},
-              [&](LoopBuilder &b, ValueRange ce) {
-                Value begin = b.mul(ce[0], chunk);
-                Value end = b.add(begin, chunk);
-                end = b.select(b.cmp(Pred::ult, end, tokens), end, tokens);
-                Value sum = b.forEach(
-                    begin, end, {b.f32(0.0)},
-                    [&](LoopBuilder &nb, Value n, ValueRange acc) {
-                      Value z = nb.subf(nb.loadF32(logits, {n, ce[1]}),
-                                        nb.load(rows, {n, nb.index(0)}));
-                      Value share =
-                          nb.mulf(nb.exp(z), nb.load(rows, {n, nb.index(1)}));
-                      return SmallVector<Value>{nb.addf(acc[0], share)};
-                    })[0];
-                b.store(sum, partial, ce);
-              });
+  lb.parallel(
+      {zero, zero}, {chunks, experts}, [&](LoopBuilder &b, ValueRange ce) {
+        Value begin = b.mul(ce[0], chunk);
+        Value end = b.add(begin, chunk);
+        end = b.select(b.cmp(Pred::ult, end, tokens), end, tokens);
+        Value sum = b.forEach(
+            begin, end, {b.f32(0.0)},
+            [&](LoopBuilder &nb, Value n, ValueRange acc) {
+              Value z = nb.subf(nb.loadF32(logits, {n, ce[1]}),
+                                nb.load(rows, {n, nb.index(0)}));
+              Value share = nb.mulf(nb.exp(z), nb.load(rows, {n, nb.index(1)}));
+              return SmallVector<Value>{nb.addf(acc[0], share)};
+            })[0];
+        b.store(sum, partial, ce);
+      });
   lb.parallel(zero, experts, [&](LoopBuilder &b, ValueRange expert) {
     Value sum = b.forEach(b.index(0), chunks, {b.f32(0.0)},
                           [&](LoopBuilder &cb, Value c, ValueRange acc) {

@@ -201,8 +201,7 @@ struct LowerDispatch : BufferPattern<DispatchOp> {
     Value chunks = lb.divu(lb.add(numPairs, lb.index(kChunk - 1)), chunk);
     Type i32 = lb.builder().getI32Type();
     Value counts = lb.alloc(
-        MemRefType::get({ShapedType::kDynamic, numExperts + 1}, i32),
-        {chunks});
+        MemRefType::get({ShapedType::kDynamic, numExperts + 1}, i32), {chunks});
 
     // The bucket of pair p: its expert, or N_E when it is not routed.
     auto bucketOf = [&](LoopBuilder &b, Value p) {
@@ -223,19 +222,19 @@ struct LowerDispatch : BufferPattern<DispatchOp> {
                       begin, chunkEnd(b, begin), {b.i32(0)},
                       [&](LoopBuilder &pb, Value p, ValueRange acc) {
                         Value mine = pb.cmp(Pred::eq, bucketOf(pb, p), cb[1]);
-                        return SmallVector<Value>{pb.select(
-                            mine, pb.add(acc[0], pb.i32(1)), acc[0])};
+                        return SmallVector<Value>{
+                            pb.select(mine, pb.add(acc[0], pb.i32(1)), acc[0])};
                       })[0];
                   b.store(count, counts, cb);
                 });
     lb.parallel(zero, buckets, [&](LoopBuilder &b, ValueRange bucket) {
-      Value total = b.forEach(
-          b.index(0), chunks, {b.i32(0)},
-          [&](LoopBuilder &cb, Value c, ValueRange acc) {
-            Value count = cb.load(counts, {c, bucket[0]});
-            cb.store(acc[0], counts, {c, bucket[0]});
-            return SmallVector<Value>{cb.add(acc[0], count)};
-          })[0];
+      Value total =
+          b.forEach(b.index(0), chunks, {b.i32(0)},
+                    [&](LoopBuilder &cb, Value c, ValueRange acc) {
+                      Value count = cb.load(counts, {c, bucket[0]});
+                      cb.store(acc[0], counts, {c, bucket[0]});
+                      return SmallVector<Value>{cb.add(acc[0], count)};
+                    })[0];
       b.ifThen(b.cmp(Pred::ult, bucket[0], expertCount), [&](LoopBuilder &ib) {
         ib.store(total, offsets, {ib.add(bucket[0], ib.index(1))});
       });

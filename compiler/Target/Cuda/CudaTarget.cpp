@@ -57,9 +57,8 @@ LogicalResult mlir::sieve::writePtxFiles(ModuleOp module, StringRef directory,
       if (external != StringRef::npos)
         return binary.emitOpError()
                << "calls an undefined function ("
-               << ptx.substr(external).take_until([](char c) {
-                    return c == '\n';
-                  })
+               << ptx.substr(external).take_until(
+                      [](char c) { return c == '\n'; })
                << "); is libdevice at " << libdevicePath() << "?";
       std::string name = binary.getSymName().str() + ".ptx";
       SmallString<256> path(directory);

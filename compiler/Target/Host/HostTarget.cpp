@@ -39,8 +39,7 @@ HostTarget HostTarget::detect() {
   return target;
 }
 
-std::optional<HostTarget> HostTarget::named(StringRef cpu,
-                                           std::string &error) {
+std::optional<HostTarget> HostTarget::named(StringRef cpu, std::string &error) {
   llvm::InitializeNativeTarget();
   HostTarget target;
   target.triple = llvm::sys::getDefaultTargetTriple();

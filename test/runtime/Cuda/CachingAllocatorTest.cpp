@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Core/Error.h"
 #include "runtime/Cuda/CachingAllocator.h"
+#include "runtime/Core/Error.h"
 
 #include <gtest/gtest.h>
 

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/Core/Error.h"
 #include "runtime/Cuda/Nvrtc.h"
+#include "runtime/Core/Error.h"
 #include "runtime/Cuda/RoutingSupport.h"
 
 #include <gtest/gtest.h>
@@ -76,8 +76,9 @@ TEST_F(NvrtcTest, ServesRepeatsFromTheCacheAndRebuildsDamagedEntries) {
   EXPECT_NE(third.notes[0].find("is damaged; compiling routing.cu again"),
             std::string::npos);
   EXPECT_EQ(third.ptx, first.ptx);
-  EXPECT_TRUE(nvrtc->compile(routingSupportSource(), "routing.cu",
-                             "compute_80", cache.string())
+  EXPECT_TRUE(nvrtc
+                  ->compile(routingSupportSource(), "routing.cu", "compute_80",
+                            cache.string())
                   .cacheHit);
 }
 
@@ -93,6 +94,5 @@ TEST_F(NvrtcTest, ReportsSourcesThatDoNotCompile) {
         << message;
     EXPECT_NE(message.find("undeclared"), std::string::npos) << message;
   }
-  EXPECT_FALSE(fs::exists(cache / "nvrtc") &&
-               !fs::is_empty(cache / "nvrtc"));
+  EXPECT_FALSE(fs::exists(cache / "nvrtc") && !fs::is_empty(cache / "nvrtc"));
 }
