@@ -42,12 +42,16 @@ func.func @gather_scatter(%dy: memref<?x8xf32>, %i: memref<?x3xi32>, %v: memref<
 
 // -----
 
-// Per routed sorted position (the pairs are a permutation) up to
-// offsets[N_E].
+// Per sorted position (the pairs are a permutation), skipping those at or
+// past offsets[N_E] (unrouted): the count is read inside the loop, so the
+// loop's bounds are sizes (a GPU launches it from the host).
 // CHECK-LABEL: func.func @pair_dot
-// CHECK: %[[ROUTED:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<5xi32>
-// CHECK: %[[END:.*]] = arith.index_cast %[[ROUTED]]
-// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[END]])
+// CHECK: %[[POSITIONS:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?xi32>
+// CHECK: scf.parallel (%[[J:.*]]) = (%{{.*}}) to (%[[POSITIONS]])
+// CHECK:   %[[ROUTED:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<5xi32>
+// CHECK:   %[[END:.*]] = arith.index_cast %[[ROUTED]]
+// CHECK:   %[[INSIDE:.*]] = arith.cmpi ult, %[[J]], %[[END]]
+// CHECK:   scf.if %[[INSIDE]]
 // CHECK-NOT: sieve.
 func.func @pair_dot(%h: memref<?x6xf32>, %g: memref<?x6xf32>, %p: memref<?xi32>, %o: memref<5xi32>, %d: memref<?x2xf32>) {
   sieve.pair_dot ins(%h, %g, %p, %o : memref<?x6xf32>, memref<?x6xf32>, memref<?xi32>, memref<5xi32>) outs(%d : memref<?x2xf32>) {k = 2 : i64, lhs_rows = #sieve.rows<sorted>, rhs_rows = #sieve.rows<sorted>}
@@ -71,7 +75,8 @@ func.func @scale_rows(%g: memref<?x6xf32>, %s: memref<?x2xf32>, %p: memref<?xi32
 
 // -----
 
-// The regularisers' adjoints: p in one sequential pass, then per token.
+// The regularisers' adjoints: p by parallel loops (row maxima and
+// normalisers, partial sums per chunk of tokens, their sums), then per token.
 // CHECK-LABEL: func.func @regularizers
 // CHECK: memref.alloc
 // CHECK: scf.parallel
