@@ -37,6 +37,10 @@ int runAnalyzeCommand();
 extern llvm::cl::SubCommand tokenizeCommand;
 int runTokenizeCommand();
 
+/// `sieve devices`: the host CPU and the GPU, or why there is none.
+extern llvm::cl::SubCommand devicesCommand;
+int runDevicesCommand();
+
 } // namespace mlir::sieve::driver
 
 #endif // SIEVE_TOOLS_SIEVE_COMMANDS_H

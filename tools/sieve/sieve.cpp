@@ -31,7 +31,8 @@ int main(int argc, char **argv) {
       "  sieve eval MODEL.yaml            evaluate a trained model\n"
       "  sieve params MODEL.yaml          its parameters by component\n"
       "  sieve analyze MODEL.yaml         expert usage, active channels and "
-      "training curves of a trained model\n");
+      "training curves of a trained model\n"
+      "  sieve devices                    where kernels can run (host, GPU)\n");
 
   if (mlir::sieve::driver::stagesCommand)
     return mlir::sieve::driver::runStagesCommand();
@@ -47,6 +48,8 @@ int main(int argc, char **argv) {
     return mlir::sieve::driver::runTokenizeCommand();
   if (mlir::sieve::driver::analyzeCommand)
     return mlir::sieve::driver::runAnalyzeCommand();
+  if (mlir::sieve::driver::devicesCommand)
+    return mlir::sieve::driver::runDevicesCommand();
 
   fmt::print(stderr, "sieve: error: no subcommand given; see `sieve --help`\n");
   return 1;
