@@ -35,10 +35,7 @@ double median(std::vector<double> values) {
 
 cuda::DeviceTensor randomDevice(cuda::GpuExecutor &gpu, const ArgSpec &spec,
                                 int64_t tokens, std::mt19937 &rng) {
-  std::vector<int64_t> shape;
-  for (const DimSpec &dim : spec.shape)
-    shape.push_back(dim.tokens ? dim.tokens * tokens : dim.constant);
-  Tensor host(spec.dtype, shape);
+  Tensor host(spec.dtype, spec.shapeFor(tokens));
   if (spec.dtype == DType::F32) {
     std::normal_distribution<float> normal(0.0f, 0.05f);
     for (int64_t i = 0; i < host.numel(); ++i)
@@ -89,10 +86,7 @@ int main(int argc, char **argv) {
           named.emplace(arg.name, randomDevice(*gpu, arg, tokens, rng));
           continue;
         }
-        std::vector<int64_t> shape;
-        for (const DimSpec &dim : arg.shape)
-          shape.push_back(dim.tokens ? dim.tokens * tokens : dim.constant);
-        named.emplace(arg.name, gpu->allocate(arg.dtype, shape));
+        named.emplace(arg.name, gpu->allocate(arg.dtype, arg.shapeFor(tokens)));
       }
       for (const ArgSpec &arg : fn.args)
         if (arg.kind == ArgKind::Input)
@@ -108,10 +102,8 @@ int main(int argc, char **argv) {
           if (arg.kind == ArgKind::Input) {
             named.emplace(arg.name, randomDevice(*gpu, arg, tokens, rng));
           } else {
-            std::vector<int64_t> shape;
-            for (const DimSpec &dim : arg.shape)
-              shape.push_back(dim.tokens ? dim.tokens * tokens : dim.constant);
-            named.emplace(arg.name, gpu->allocate(arg.dtype, shape));
+            named.emplace(arg.name,
+                          gpu->allocate(arg.dtype, arg.shapeFor(tokens)));
           }
         }
         if (arg.kind == ArgKind::Input)

@@ -53,6 +53,16 @@ const char *kindName(ArgKind kind) {
 
 } // namespace
 
+std::vector<TensorView>
+sieve::runtime::viewsOf(const std::vector<const Tensor *> &tensors) {
+  std::vector<TensorView> views;
+  for (const Tensor *tensor : tensors)
+    views.push_back(tensor ? TensorView{tensor->dtype(), tensor->shape(),
+                                        const_cast<void *>(tensor->raw())}
+                           : TensorView{DType::F32, {}, nullptr, true});
+  return views;
+}
+
 std::string TensorView::describe() const {
   std::string dims;
   for (int64_t size : shape)
@@ -94,11 +104,7 @@ void ShapeChecker::check(const ArgSpec &spec, size_t position,
 }
 
 std::vector<int64_t> ShapeChecker::shapeOf(const ArgSpec &spec) const {
-  std::vector<int64_t> shape;
-  for (const DimSpec &dim : spec.shape)
-    shape.push_back(dim.tokens == 0 ? dim.constant
-                                    : dim.tokens * tokens.value_or(0));
-  return shape;
+  return spec.shapeFor(tokens.value_or(0));
 }
 
 void sieve::runtime::checkArgumentCounts(const FunctionSpec &fn, size_t inputs,

@@ -12,6 +12,7 @@
 #define SIEVE_RUNTIME_BUNDLE_ENTRYCALL_H
 
 #include "runtime/Bundle/Manifest.h"
+#include "runtime/Core/Tensor.h"
 
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,9 @@ struct TensorView {
   bool missing = false;
   std::string describe() const; // "f32[8x512]"
 };
+
+/// Views of host tensors; a null pointer gives a `missing` view.
+std::vector<TensorView> viewsOf(const std::vector<const Tensor *> &tensors);
 
 /// Binds the token count across a function's arguments; throws Error
 /// naming the function, argument and reason on a mismatch.

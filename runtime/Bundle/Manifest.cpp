@@ -18,6 +18,13 @@ std::string DimSpec::str() const {
   return tokens == 1 ? "tokens" : std::to_string(tokens) + "*tokens";
 }
 
+std::vector<int64_t> ArgSpec::shapeFor(int64_t tokens) const {
+  std::vector<int64_t> sizes;
+  for (const DimSpec &dim : shape)
+    sizes.push_back(dim.tokens == 0 ? dim.constant : dim.tokens * tokens);
+  return sizes;
+}
+
 std::string ArgSpec::describe() const {
   std::string text = std::string(sieve::runtime::name(dtype)) + "[";
   for (size_t i = 0; i < shape.size(); ++i)

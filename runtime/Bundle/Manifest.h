@@ -36,6 +36,8 @@ struct ArgSpec {
   DType dtype = DType::F32;
   std::vector<DimSpec> shape;
   std::string describe() const; // "f32[tokens x 512]"
+  /// The sizes for `tokens` tokens.
+  std::vector<int64_t> shapeFor(int64_t tokens) const;
 };
 
 struct FunctionSpec {

@@ -165,12 +165,7 @@ std::vector<Tensor> GpuExecutor::run(const Bundle &bundle,
   const FunctionSpec &fn = bundle.function(function);
   checkArgumentCounts(fn, inputs.size(), scalars.size(),
                       fn.count(ArgKind::Output));
-  std::vector<TensorView> views;
-  for (const Tensor *tensor : inputs)
-    views.push_back(tensor ? TensorView{tensor->dtype(), tensor->shape(),
-                                        const_cast<void *>(tensor->raw())}
-                           : TensorView{DType::F32, {}, nullptr, true});
-  std::vector<std::vector<int64_t>> shapes = outputShapes(fn, views);
+  std::vector<std::vector<int64_t>> shapes = outputShapes(fn, viewsOf(inputs));
 
   std::vector<DeviceTensor> deviceInputs, deviceOutputs;
   deviceInputs.reserve(inputs.size());

@@ -10,23 +10,6 @@
 
 using namespace sieve::runtime;
 
-namespace {
-
-std::vector<TensorView> viewsOf(const std::vector<const Tensor *> &tensors) {
-  std::vector<TensorView> views;
-  for (const Tensor *tensor : tensors) {
-    if (!tensor) {
-      views.push_back({DType::F32, {}, nullptr, /*missing=*/true});
-      continue;
-    }
-    views.push_back(
-        {tensor->dtype(), tensor->shape(), const_cast<void *>(tensor->raw())});
-  }
-  return views;
-}
-
-} // namespace
-
 HostExecutor::HostExecutor(int threads)
     : threads_(threads > 0
                    ? threads

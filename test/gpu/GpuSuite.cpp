@@ -55,10 +55,7 @@ struct Counts {
 };
 
 Tensor randomTensor(const ArgSpec &spec, int64_t tokens, std::mt19937 &rng) {
-  std::vector<int64_t> shape;
-  for (const DimSpec &dim : spec.shape)
-    shape.push_back(dim.tokens ? dim.tokens * tokens : dim.constant);
-  Tensor tensor(spec.dtype, shape);
+  Tensor tensor(spec.dtype, spec.shapeFor(tokens));
   if (spec.dtype == DType::F32) {
     std::normal_distribution<float> normal(0.0f, 0.5f);
     float *data = tensor.data<float>();

@@ -28,6 +28,12 @@ using namespace mlir::sieve;
 
 namespace {
 
+/// a < aEnd && c < cEnd (unsigned): a tile position inside both operands.
+Value bothBelow(LoopBuilder &b, Value a, Value aEnd, Value c, Value cEnd) {
+  return b.andi(b.cmp(arith::CmpIPredicate::ult, a, aEnd),
+                b.cmp(arith::CmpIPredicate::ult, c, cEnd));
+}
+
 Value ceilDiv(LoopBuilder &b, Value value, int64_t divisor) {
   return arith::CeilDivUIOp::create(b.builder(), b.location(), value,
                                     b.index(divisor));
@@ -119,9 +125,7 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
                     [&](LoopBuilder &lb, Value row, Value kk) {
                       Value j = lb.add(rowBegin, row);
                       Value m = lb.add(kBegin, kk);
-                      Value ok = lb.andi(
-                          lb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
-                          lb.cmp(arith::CmpIPredicate::ult, m, inWidth));
+                      Value ok = bothBelow(lb, j, rowEnd, m, inWidth);
                       return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
                         Value r = rowIn(ib, op.getInputRows(), pairs, j, k);
                         return ib.loadF32(input, {r, m});
@@ -131,9 +135,7 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
                     [&](LoopBuilder &lb, Value kk, Value n) {
                       Value m = lb.add(kBegin, kk);
                       Value l = lb.add(columnBegin, n);
-                      Value ok = lb.andi(
-                          lb.cmp(arith::CmpIPredicate::ult, m, inWidth),
-                          lb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+                      Value ok = bothBelow(lb, m, inWidth, l, outWidth);
                       return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
                         return transposed ? ib.loadF32(weight, {expert, l, m})
                                           : ib.loadF32(weight, {expert, m, l});
@@ -148,9 +150,7 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
               [&](LoopBuilder &eb, Value row, Value column, Value value) {
                 Value j = eb.add(rowBegin, row);
                 Value l = eb.add(columnBegin, column);
-                Value ok =
-                    eb.andi(eb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
-                            eb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+                Value ok = bothBelow(eb, j, rowEnd, l, outWidth);
                 eb.ifThen(ok, [&](LoopBuilder &sb) {
                   auto [token, slot] = pairAt(sb, pairs, j, k);
                   Value v = value;
@@ -202,9 +202,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
                   [&](LoopBuilder &lb, Value row, Value jj) {
                     Value j = lb.add(jBegin, jj);
                     Value m = lb.add(mBegin, row);
-                    Value ok =
-                        lb.andi(lb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
-                                lb.cmp(arith::CmpIPredicate::ult, m, inWidth));
+                    Value ok = bothBelow(lb, j, rowEnd, m, inWidth);
                     return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
                       auto [token, slot] = pairAt(ib, pairs, j, k);
                       Value r =
@@ -219,9 +217,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
                   [&](LoopBuilder &lb, Value jj, Value n) {
                     Value j = lb.add(jBegin, jj);
                     Value l = lb.add(columnBegin, n);
-                    Value ok =
-                        lb.andi(lb.cmp(arith::CmpIPredicate::ult, j, rowEnd),
-                                lb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+                    Value ok = bothBelow(lb, j, rowEnd, l, outWidth);
                     return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
                       Value r = rowIn(ib, op.getGradRows(), pairs, j, k);
                       return ib.loadF32(grad, {r, l});
@@ -236,9 +232,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
             [&](LoopBuilder &eb, Value row, Value column, Value value) {
               Value m = eb.add(mBegin, row);
               Value l = eb.add(columnBegin, column);
-              Value ok =
-                  eb.andi(eb.cmp(arith::CmpIPredicate::ult, m, inWidth),
-                          eb.cmp(arith::CmpIPredicate::ult, l, outWidth));
+              Value ok = bothBelow(eb, m, inWidth, l, outWidth);
               eb.ifThen(ok, [&](LoopBuilder &sb) {
                 sb.storeF32(sb.addf(sb.loadF32(out, {expert, m, l}), value),
                             out, {expert, m, l});
