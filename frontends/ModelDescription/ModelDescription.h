@@ -91,6 +91,18 @@ struct DataConfig {
   std::string textField = "text";
 };
 
+/// MoWE's routing vocabulary (MoWE Sec. 2.4; models/lm/RoutingVocabulary.h):
+/// the knowledge-rich names its words come from ("gcide-headwords" or a
+/// file of names, one per line, relative to the description's folder) and
+/// the longest token sequence a routing match considers. The vocabulary is
+/// built on the training split; its size is the MoWE block's
+/// routing_vocab_size (words plus the tokenizer's 256 bytes).
+struct RoutingConfig {
+  bool present = false;
+  std::string words = "gcide-headwords";
+  int64_t maxMatch = 8;
+};
+
 struct ModelDescription {
   /// The file it was read from (for diagnostics and relative paths).
   std::string file;
@@ -101,6 +113,7 @@ struct ModelDescription {
   std::vector<FfnBlock> ffn;
   TrainingConfig training;
   DataConfig data;
+  RoutingConfig routing;
 };
 
 /// A model description, or the errors that prevented reading it.
@@ -124,6 +137,9 @@ struct DistinctFfn {
   std::vector<int64_t> layers;
 };
 std::vector<DistinctFfn> distinctFfnBlocks(const ModelDescription &model);
+
+/// The layers whose block is MoWE; they share one set of expert weights.
+std::vector<int64_t> moweLayers(const ModelDescription &model);
 
 /// `path` as the description means it: a relative path is relative to the
 /// description's folder.

@@ -228,6 +228,57 @@ void readData(YamlFields &top, ModelDescription &model, DiagnosticSink &sink) {
   }
 }
 
+/// The routing section, and what MoWE blocks require of the rest.
+void readRouting(YamlFields &top, ModelDescription &model,
+                 DiagnosticSink &sink) {
+  RoutingConfig &routing = model.routing;
+  routing.present = top.has("routing");
+  if (routing.present) {
+    YamlFields fields(top.node("routing"), "routing", sink);
+    fields.rejectUnknownKeys({"words", "max_match"});
+    routing.words =
+        fields.string("words", optional).value_or("gcide-headwords");
+    if (routing.words.empty())
+      fields.error("words", "expected \"gcide-headwords\" or a file of names");
+    routing.maxMatch =
+        fields.integer("max_match", optional, 2, 64).value_or(8);
+  }
+  const FfnBlock *first = nullptr;
+  int64_t firstLayer = 0;
+  for (size_t layer = 0; layer < model.ffn.size(); ++layer) {
+    const FfnBlock &block = model.ffn[layer];
+    const auto *mowe = std::get_if<MoweFfnConfig>(&block.config);
+    if (!mowe)
+      continue;
+    if (!first) {
+      first = &block;
+      firstLayer = static_cast<int64_t>(layer);
+      if (!routing.present)
+        sink.error(block.position,
+                   "a MoWE block needs the top-level 'routing' section "
+                   "(routing: {words: gcide-headwords}), which says how its "
+                   "routing vocabulary is built");
+      if (model.tokenizer.kind != TokenizerKind::Bytes)
+        sink.error(block.position, "MoWE routing is implemented for the "
+                                   "bytes tokenizer only");
+      if (mowe->routingVocabSize <= 256)
+        sink.error(block.position,
+                   "routing_vocab_size " +
+                       std::to_string(mowe->routingVocabSize) +
+                       " leaves no words: the vocabulary is its words plus "
+                       "the 256 bytes");
+    } else if (summary(block.config) != summary(first->config)) {
+      sink.error(block.position,
+                 "MoWE layers share their parameters (MoWE App. A), so this "
+                 "block must equal layer " +
+                     std::to_string(firstLayer) + "'s");
+    }
+  }
+  if (routing.present && !first)
+    top.error("routing", "only MoWE blocks use a routing vocabulary; no "
+                         "layer has one");
+}
+
 bool before(const Diagnostic &a, const Diagnostic &b) {
   return std::tie(a.position.line, a.position.column) <
          std::tie(b.position.line, b.position.column);
@@ -252,13 +303,15 @@ ReadResult sieve::model::parseModelDescription(const std::string &text,
   YamlFields top(root, "", sink);
   if (root.IsMap()) {
     top.rejectUnknownKeys(
-        {"name", "description", "tokenizer", "model", "training", "data"});
+        {"name", "description", "tokenizer", "model", "training", "data",
+         "routing"});
     model.name = top.string("name", required).value_or("");
     model.description = top.string("description", optional).value_or("");
     readTokenizer(top, model, sink);
     readTransformer(top, model, sink);
     readTraining(top, model, sink);
     readData(top, model, sink);
+    readRouting(top, model, sink);
   }
   std::vector<Diagnostic> errors = sink.take();
   if (!errors.empty()) {
@@ -295,6 +348,14 @@ sieve::model::distinctFfnBlocks(const ModelDescription &model) {
       same->layers.push_back(static_cast<int64_t>(layer));
   }
   return distinct;
+}
+
+std::vector<int64_t> sieve::model::moweLayers(const ModelDescription &model) {
+  std::vector<int64_t> layers;
+  for (size_t layer = 0; layer < model.ffn.size(); ++layer)
+    if (std::holds_alternative<MoweFfnConfig>(model.ffn[layer].config))
+      layers.push_back(static_cast<int64_t>(layer));
+  return layers;
 }
 
 std::string sieve::model::resolvePath(const ModelDescription &model,

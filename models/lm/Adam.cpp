@@ -2,6 +2,8 @@
 
 #include "models/lm/Adam.h"
 
+#include "models/lm/Parallel.h"
+
 #include <cmath>
 
 using namespace sieve;
@@ -18,8 +20,11 @@ Adam::Adam(Parameters &params, double beta1, double beta2, double epsilon)
 double Adam::step(double lr, double clip) {
   double squares = 0;
   for (Parameter &p : params.all()) {
+    if (p.frozen)
+      continue;
     const float *g = p.gradData();
-    for (int64_t i = 0; i < p.numel(); ++i)
+    const int64_t n = p.numel();
+    for (int64_t i = 0; i < n; ++i)
       squares += double(g[i]) * g[i];
   }
   double norm = std::sqrt(squares);
@@ -30,16 +35,28 @@ double Adam::step(double lr, double clip) {
   float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
   size_t index = 0;
   for (Parameter &p : params.all()) {
+    if (p.frozen) {
+      ++index;
+      continue;
+    }
     float *w = p.data(), *mm = m[index].data<float>(),
           *vv = v[index].data<float>();
     const float *g = p.gradData();
-    for (int64_t i = 0; i < p.numel(); ++i) {
-      float grad = g[i] * scale;
-      mm[i] = b1 * mm[i] + (1 - b1) * grad;
-      vv[i] = b2 * vv[i] + (1 - b2) * grad * grad;
-      double mhat = mm[i] / correction1, vhat = vv[i] / correction2;
-      w[i] -= static_cast<float>(lr * mhat / (std::sqrt(vhat) + epsilon));
-    }
+    // Element by element, so splitting the tensor over the cores changes
+    // no result (the large MoWE expert tensors are most of the work).
+    auto update = [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        float grad = g[i] * scale;
+        mm[i] = b1 * mm[i] + (1 - b1) * grad;
+        vv[i] = b2 * vv[i] + (1 - b2) * grad * grad;
+        double mhat = mm[i] / correction1, vhat = vv[i] / correction2;
+        w[i] -= static_cast<float>(lr * mhat / (std::sqrt(vhat) + epsilon));
+      }
+    };
+    if (p.numel() < (int64_t(1) << 16))
+      update(0, p.numel());
+    else
+      parallelChunks(p.numel(), update);
     ++index;
   }
   return norm;

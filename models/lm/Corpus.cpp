@@ -6,6 +6,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 using namespace sieve;
@@ -88,4 +90,17 @@ bool SegmentStream::segment(int64_t step, std::vector<int32_t> &inputs,
     }
   }
   return index == 0;
+}
+
+void SegmentStream::routes(int64_t step, const std::vector<int32_t> &routes,
+                           std::vector<int32_t> &ids) const {
+  if (routes.size() != split.size())
+    throw runtime::Error("the split has " + std::to_string(split.size()) +
+                         " tokens but " + std::to_string(routes.size()) +
+                         " routing ids");
+  int64_t index = step % segments;
+  ids.resize(batch * context);
+  for (int64_t b = 0; b < batch; ++b)
+    std::copy_n(routes.data() + b * streamLength + index * context, context,
+                ids.data() + b * context);
 }

@@ -27,6 +27,9 @@ constexpr const char *kGcidePath = "/usr/share/dictd/gcide.dict.dz";
 struct Corpus {
   std::string source;
   std::vector<int32_t> train, valid, test;
+  /// For MoWE models: every token's routing id, split by split (empty
+  /// otherwise; models/lm/MoweData.h fills them).
+  std::vector<int32_t> trainRoutes, validRoutes, testRoutes;
 };
 
 /// Reads `corpus` ("gcide" or a file path, gzip-compressed or not) as
@@ -48,6 +51,10 @@ public:
   /// memory is then stale and should be emptied).
   bool segment(int64_t step, std::vector<int32_t> &inputs,
                std::vector<int32_t> &targets) const;
+  /// The routing ids of segment `step`'s inputs, from `routes` (the
+  /// split's routing ids, token for token).
+  void routes(int64_t step, const std::vector<int32_t> &routes,
+              std::vector<int32_t> &ids) const;
   /// Segments per pass.
   int64_t segmentsPerPass() const { return segments; }
 

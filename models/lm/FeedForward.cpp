@@ -4,6 +4,8 @@
 
 #include "runtime/Core/Error.h"
 
+#include <cstring>
+
 using namespace sieve;
 using namespace sieve::lm;
 
@@ -14,8 +16,10 @@ FeedForward::FeedForward(std::shared_ptr<runtime::Bundle> bundle,
       weights(std::move(weights)), executor(executor) {
   const runtime::FunctionSpec &train =
       this->bundle->function(this->prefix + "_forward_train");
-  for (const runtime::ArgSpec &arg : train.args)
+  for (const runtime::ArgSpec &arg : train.args) {
     hasAux |= arg.name == "aux_loss";
+    routed |= arg.name == "routing_ids";
+  }
   // The kernels' weight arguments must be the weights given, in order.
   size_t next = 0;
   for (const runtime::ArgSpec &arg : train.args) {
@@ -37,6 +41,12 @@ FeedForward::FeedForward(std::shared_ptr<runtime::Bundle> bundle,
 std::vector<const runtime::Tensor *>
 FeedForward::inputs(const runtime::Tensor &x) const {
   std::vector<const runtime::Tensor *> list = {&x};
+  if (routed) {
+    if (!routingIds)
+      throw runtime::Error("kernel " + prefix +
+                           " takes routing ids (MoWE) and none were given");
+    list.push_back(routingIds);
+  }
   for (Parameter *w : weights)
     list.push_back(&w->value);
   return list;
@@ -51,6 +61,10 @@ float FeedForward::forwardTrain(const runtime::Tensor &x, runtime::Tensor &y,
   std::vector<runtime::Tensor> out =
       executor.run(*bundle, fn.name, inputs(x), scalars);
   y = std::move(out[0]);
+  if (routed) {
+    savedRoutingIds = runtime::Tensor(runtime::DType::I32, routingIds->shape());
+    std::memcpy(savedRoutingIds.raw(), routingIds->raw(), routingIds->bytes());
+  }
   float aux = hasAux ? out[1].data<float>()[0] : 0.0f;
   saved.assign(std::make_move_iterator(out.begin() + (hasAux ? 2 : 1)),
                std::make_move_iterator(out.end()));
@@ -59,6 +73,8 @@ float FeedForward::forwardTrain(const runtime::Tensor &x, runtime::Tensor &y,
 
 runtime::Tensor FeedForward::backward(const runtime::Tensor &x,
                                       const runtime::Tensor &dy, float daux) {
+  if (routed)
+    routingIds = &savedRoutingIds;
   std::vector<const runtime::Tensor *> list = inputs(x);
   for (const runtime::Tensor &value : saved)
     list.push_back(&value);
@@ -72,7 +88,8 @@ runtime::Tensor FeedForward::backward(const runtime::Tensor &x,
   for (size_t i = 0; i < weights.size(); ++i) {
     float *into = weights[i]->gradData();
     const float *from = grads[i + 1].data<float>();
-    for (int64_t j = 0; j < weights[i]->numel(); ++j)
+    const int64_t n = weights[i]->numel();
+    for (int64_t j = 0; j < n; ++j)
       into[j] += from[j];
   }
   return std::move(grads[0]);

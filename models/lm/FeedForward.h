@@ -26,6 +26,11 @@ public:
               std::vector<Parameter *> weights,
               const runtime::HostExecutor &executor);
 
+  /// Whether the kernels take routing ids (MoWE).
+  bool takesRoutingIds() const { return routed; }
+  /// The routing ids (tokens, i32) the next calls pass to the kernels.
+  void setRoutingIds(const runtime::Tensor *ids) { routingIds = ids; }
+
   /// y = FFN(x) with training behaviour (expert dropout from `seed`);
   /// returns the auxiliary (regulariser) loss, 0 without one.
   float forwardTrain(const runtime::Tensor &x, runtime::Tensor &y,
@@ -45,7 +50,10 @@ private:
   std::vector<Parameter *> weights;
   const runtime::HostExecutor &executor;
   std::vector<runtime::Tensor> saved;
-  bool hasAux = false;
+  // The routing ids of the training forward, for its backward.
+  runtime::Tensor savedRoutingIds;
+  const runtime::Tensor *routingIds = nullptr;
+  bool hasAux = false, routed = false;
 };
 
 } // namespace sieve::lm

@@ -32,6 +32,11 @@ bool endsWith(const std::string &text, const std::string &suffix) {
 /// The FFN block configuration of the layer a parameter belongs to.
 const model::LayerConfig *ffnOf(const model::ModelDescription &description,
                                 const std::string &name) {
+  // The MoWE layers' shared experts ("mowe.ffn.*").
+  if (name.rfind("mowe.", 0) == 0) {
+    std::vector<int64_t> layers = model::moweLayers(description);
+    return layers.empty() ? nullptr : &description.ffn[layers[0]].config;
+  }
   if (name.rfind("layers.", 0) != 0)
     return nullptr;
   size_t layer = std::stoul(name.substr(7));
@@ -77,6 +82,10 @@ double stdOf(const model::ModelDescription &d, const Parameter &p,
                        : double(moe->expertSize);
     return depth / std::sqrt(fanIn);
   }
+  // MoWE: w1_b is E x d_model x G, w2_b E x G x d_model; each expert is a
+  // dense block.
+  if (std::holds_alternative<model::MoweFfnConfig>(config))
+    return depth / std::sqrt(double(p.value.dim(1)));
   // Dense and top-K: W1 is d_model x d_ff, W2 d_ff x d_model.
   return depth / std::sqrt(double(p.value.dim(0)));
 }

@@ -35,8 +35,11 @@ int64_t parameterEqualDenseWidth(const model::LayerConfig &config);
 
 /// The feed-forward FLOPs share of a forward pass per token: FFN multiply-
 /// adds (the selected experts only) over all of the model's, with the
-/// attention over `keys` positions.
-double feedForwardFlopShare(const model::ModelDescription &model, int64_t keys);
+/// attention over `keys` positions. A MoWE block counts `moweWidth` (the
+/// expert width a token meets on average, MoweData.h) when it is > 0, else
+/// its first bucket's expert size.
+double feedForwardFlopShare(const model::ModelDescription &model, int64_t keys,
+                            double moweWidth = 0);
 
 } // namespace sieve::lm
 

@@ -20,6 +20,8 @@ namespace sieve::lm {
 struct Parameter {
   std::string name;
   runtime::Tensor value, grad;
+  /// Not updated by the optimiser (fine-tuning with frozen experts).
+  bool frozen = false;
   float *data() { return value.data<float>(); }
   float *gradData() { return grad.data<float>(); }
   int64_t numel() const { return value.numel(); }

@@ -70,12 +70,27 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
       *options.progress << "no checkpoint in " << options.outputDirectory
                         << ": starting from step 0\n";
     model.initialize(t.seed);
+    if (!options.initFrom.empty()) {
+      loadWeights(options.initFrom, model);
+      if (options.progress)
+        *options.progress << "fine-tuning from " << options.initFrom << "\n";
+    }
     std::ofstream(metricsPath, std::ios::trunc);
   }
+  if (options.freezeExperts) {
+    if (model.expertWeights().empty())
+      throw runtime::Error("--freeze-experts: the model has no MoWE experts");
+    for (Parameter *p : model.expertWeights())
+      p->frozen = true;
+  }
+  if (model.needsRoutingIds() && corpus.trainRoutes.size() != corpus.train.size())
+    throw runtime::Error("the model has MoWE layers but the training split "
+                         "has no routing ids");
 
   SegmentStream stream(corpus.train, batch, context);
   std::ofstream metrics(metricsPath, std::ios::app);
-  std::vector<int32_t> inputs, targets;
+  std::vector<int32_t> inputs, targets, routes;
+  const int32_t *routeData = nullptr;
   TrainResult result;
   result.firstStep = state.step;
   auto start = std::chrono::steady_clock::now();
@@ -84,9 +99,14 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
       break;
     if (stream.segment(step, inputs, targets))
       state.memory.length = 0; // a new pass: the memory is stale
+    if (model.needsRoutingIds()) {
+      stream.routes(step, corpus.trainRoutes, routes);
+      routeData = routes.data();
+    }
     model.parameters().zeroGrads();
-    SegmentLoss loss = model.trainSegment(inputs.data(), targets.data(), batch,
-                                          state.memory, t.seed, step);
+    SegmentLoss loss =
+        model.trainSegment(inputs.data(), targets.data(), batch, state.memory,
+                           t.seed, step, routeData);
     double lr = cosineLearningRate(t.learningRate, step, steps, t.warmup);
     double norm = adam.step(lr, t.gradClip);
     state.step = step + 1;
@@ -139,7 +159,8 @@ double EvalResult::perplexity() const {
 
 EvalResult sieve::lm::evaluateModel(TransformerXL &model,
                                     const std::vector<int32_t> &split,
-                                    int64_t batch, int64_t maxSegments) {
+                                    int64_t batch, int64_t maxSegments,
+                                    const std::vector<int32_t> *routes) {
   const model::TransformerConfig &t = model.description().transformer;
   SegmentStream stream(split, batch, t.context);
   Memory memory = model.emptyMemory(batch, t.evalMemory);
@@ -147,11 +168,17 @@ EvalResult sieve::lm::evaluateModel(TransformerXL &model,
   if (maxSegments > 0)
     segments = std::min(segments, maxSegments);
   EvalResult result;
-  std::vector<int32_t> inputs, targets;
+  if (model.needsRoutingIds() && !routes)
+    throw runtime::Error("the model has MoWE layers but the split has no "
+                         "routing ids");
+  std::vector<int32_t> inputs, targets, ids;
   for (int64_t s = 0; s < segments; ++s) {
     stream.segment(s, inputs, targets);
-    SegmentLoss loss = model.evaluateSegment(inputs.data(), targets.data(),
-                                             batch, t.context, memory);
+    if (routes)
+      stream.routes(s, *routes, ids);
+    SegmentLoss loss =
+        model.evaluateSegment(inputs.data(), targets.data(), batch, t.context,
+                              memory, routes ? ids.data() : nullptr);
     result.crossEntropy += loss.crossEntropy;
     result.tokens += loss.tokens;
   }

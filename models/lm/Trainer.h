@@ -30,6 +30,12 @@ struct TrainOptions {
   /// checkpoint; for testing --resume.
   int64_t stopAfter = 0;
   std::ostream *progress = nullptr;
+  /// Fine-tuning: start from these trained weights (model.safetensors of
+  /// another run) instead of the initialisation.
+  std::string initFrom;
+  /// Fine-tuning with the MoWE experts frozen (MoWE App. B.0.3): the
+  /// optimiser leaves them as they are.
+  bool freezeExperts = false;
 };
 
 struct TrainResult {
@@ -49,10 +55,12 @@ struct EvalResult {
 };
 
 /// The model's loss over `split` read as `batch` streams, with the
-/// evaluation memory and no dropout; `maxSegments` > 0 stops early.
+/// evaluation memory and no dropout; `maxSegments` > 0 stops early. A MoWE
+/// model reads each token's routing id from `routes`.
 EvalResult evaluateModel(TransformerXL &model,
                          const std::vector<int32_t> &split, int64_t batch,
-                         int64_t maxSegments = 0);
+                         int64_t maxSegments = 0,
+                         const std::vector<int32_t> *routes = nullptr);
 
 } // namespace sieve::lm
 

@@ -85,15 +85,22 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
                      l) == blocks[block].layers.end())
       ++block;
     const model::LayerConfig &config = blocks[block].block.config;
-    if (std::holds_alternative<model::MoweFfnConfig>(config))
-      throw runtime::Error("layer " + std::to_string(l) +
-                           ": MoWE blocks need routing ids, which the MoWE "
-                           "data pipeline provides (not available yet)");
+    bool mowe = std::holds_alternative<model::MoweFfnConfig>(config);
     std::vector<Parameter *> weights;
     std::vector<std::vector<int64_t>> shapes = model::weightShapes(config);
     std::vector<std::string> names = model::weightNames(config);
-    for (size_t i = 0; i < shapes.size(); ++i)
-      weights.push_back(add("ffn." + names[i], shapes[i]));
+    // All MoWE layers share one set of experts (MoWE App. A; the reader
+    // checks that their blocks are equal): created with the first, its
+    // gradient accumulated by every MoWE layer's backward.
+    if (mowe && routed)
+      weights = experts;
+    for (size_t i = 0; weights.size() < shapes.size(); ++i)
+      weights.push_back(
+          mowe ? &params.add("mowe.ffn." + names[i], shapes[i])
+               : add("ffn." + names[i], shapes[i]));
+    if (mowe)
+      experts = weights;
+    routed |= mowe;
     layer.ffn = std::make_unique<FeedForward>(this->kernels,
                                               "ffn" + std::to_string(block) +
                                                   "_" + model::kindName(config),
@@ -121,7 +128,8 @@ Memory TransformerXL::emptyMemory(int64_t batch, int64_t capacity) const {
 }
 
 SegmentLoss TransformerXL::forward(const int32_t *inputs,
-                                   const int32_t *targets, int64_t batch,
+                                   const int32_t *targets,
+                                   const int32_t *routingIds, int64_t batch,
                                    int64_t tokens, Memory &memory, bool train,
                                    uint64_t seed, uint64_t step,
                                    Activations &acts) {
@@ -137,6 +145,14 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
                            " of the segment "
                            "is outside the vocabulary of " +
                            std::to_string(vocab));
+  if (routed && !routingIds)
+    throw runtime::Error("the model has MoWE layers, which need each token's "
+                         "routing id; none were given");
+  runtime::Tensor routes;
+  if (routed) {
+    routes = runtime::Tensor(runtime::DType::I32, {N});
+    std::memcpy(routes.raw(), routingIds, N * sizeof(int32_t));
+  }
 
   acts.layers.clear();
   acts.layers.resize(layers.size());
@@ -190,6 +206,7 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
       feedForwardObserver(static_cast<int64_t>(l), a.ffnIn);
     int64_t expertSeed =
         static_cast<int64_t>(runtime::counterBits(seed, 1 + l, step) >> 1);
+    layer.ffn->setRoutingIds(routed ? &routes : nullptr);
     loss.auxiliary +=
         train ? layer.ffn->forwardTrain(a.ffnIn, a.ffnOut, expertSeed)
               : layer.ffn->forward(a.ffnIn, a.ffnOut);
@@ -228,12 +245,13 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
 SegmentLoss TransformerXL::trainSegment(const int32_t *inputs,
                                         const int32_t *targets, int64_t batch,
                                         Memory &memory, uint64_t seed,
-                                        uint64_t step) {
+                                        uint64_t step,
+                                        const int32_t *routingIds) {
   const model::TransformerConfig &t = desc.transformer;
   const int64_t B = batch, T = t.context, D = dModel, N = B * T;
   Activations acts;
-  SegmentLoss loss =
-      forward(inputs, targets, B, T, memory, true, seed, step, acts);
+  SegmentLoss loss = forward(inputs, targets, routingIds, B, T, memory, true,
+                             seed, step, acts);
   const double dropout = t.dropout;
   const uint64_t stepSeed = runtime::counterBits(seed, 0, step);
 
@@ -295,7 +313,9 @@ SegmentLoss TransformerXL::trainSegment(const int32_t *inputs,
 SegmentLoss TransformerXL::evaluateSegment(const int32_t *inputs,
                                            const int32_t *targets,
                                            int64_t batch, int64_t tokens,
-                                           Memory &memory) {
+                                           Memory &memory,
+                                           const int32_t *routingIds) {
   Activations acts;
-  return forward(inputs, targets, batch, tokens, memory, false, 0, 0, acts);
+  return forward(inputs, targets, routingIds, batch, tokens, memory, false, 0,
+                 0, acts);
 }

@@ -65,13 +65,20 @@ public:
   /// Training step on one segment (batch x context tokens): forward with
   /// dropout drawn from (seed, step), then backward; gradients of the loss
   /// mean CE + sum of auxiliary losses are added to the parameters'. The
-  /// memory advances.
+  /// memory advances. A model with MoWE layers needs each input token's
+  /// routing id (models/lm/WordRouter.h; -1: not routed).
   SegmentLoss trainSegment(const int32_t *inputs, const int32_t *targets,
                            int64_t batch, Memory &memory, uint64_t seed,
-                           uint64_t step);
+                           uint64_t step, const int32_t *routingIds = nullptr);
   /// Forward without dropout (evaluation); the memory advances.
   SegmentLoss evaluateSegment(const int32_t *inputs, const int32_t *targets,
-                              int64_t batch, int64_t tokens, Memory &memory);
+                              int64_t batch, int64_t tokens, Memory &memory,
+                              const int32_t *routingIds = nullptr);
+
+  /// Whether some layer is MoWE (and so needs routing ids).
+  bool needsRoutingIds() const { return routed; }
+  /// The MoWE layers' shared expert weights ("mowe.ffn.*"); empty without.
+  const std::vector<Parameter *> &expertWeights() const { return experts; }
 
   /// Called in every forward with each layer's feed-forward input (tokens x
   /// d_model, after the layer norm): what the analyses route again.
@@ -85,8 +92,9 @@ private:
   struct Layer;
   struct Activations;
   SegmentLoss forward(const int32_t *inputs, const int32_t *targets,
-                      int64_t batch, int64_t tokens, Memory &memory, bool train,
-                      uint64_t seed, uint64_t step, Activations &acts);
+                      const int32_t *routingIds, int64_t batch, int64_t tokens,
+                      Memory &memory, bool train, uint64_t seed, uint64_t step,
+                      Activations &acts);
 
   model::ModelDescription desc;
   std::shared_ptr<runtime::Bundle> kernels;
@@ -94,6 +102,8 @@ private:
   Parameters params;
   std::vector<Layer> layers;
   int64_t vocab, dModel;
+  bool routed = false;
+  std::vector<Parameter *> experts;
   FeedForwardObserver feedForwardObserver;
 };
 

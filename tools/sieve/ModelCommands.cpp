@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "models/lm/Checkpoint.h"
+#include "models/lm/MoweData.h"
 #include "models/lm/ParameterCount.h"
 #include "models/lm/Trainer.h"
 #include "runtime/Core/Error.h"
@@ -16,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -51,6 +53,16 @@ cl::opt<int64_t> trainStopAfter(
     "stop-after",
     cl::desc("Stop after this step, as if interrupted (tests --resume)"),
     cl::init(0), cl::sub(trainCommand));
+cl::opt<std::string> trainInitFrom(
+    "init-from",
+    cl::desc("Fine-tune: start from this run's trained weights "
+             "(<run>/model.safetensors) instead of the initialisation"),
+    cl::value_desc("run"), cl::init(""), cl::sub(trainCommand));
+cl::opt<bool> trainFreezeExperts(
+    "freeze-experts",
+    cl::desc("Leave the MoWE experts as they are (fine-tuning, MoWE App. "
+             "B.0.3)"),
+    cl::sub(trainCommand));
 cl::opt<std::string> trainCache("cache-dir", cl::desc("Kernel cache"),
                                 cl::value_desc("dir"), cl::init(""),
                                 cl::sub(trainCommand));
@@ -89,6 +101,12 @@ int mlir::sieve::driver::runTrainCommand() {
     std::string run = runDirectory(trainOut, *d);
     lm::ParameterCount count = lm::countModelParameters(*d);
     lm::Corpus corpus = loadCorpus(*d, trainCache);
+    std::string fromVocabulary;
+    if (!trainInitFrom.empty() &&
+        std::filesystem::exists(lm::routingVocabularyPath(trainInitFrom)))
+      fromVocabulary = lm::routingVocabularyPath(trainInitFrom);
+    RoutingSummary routing =
+        prepareRouting(*d, corpus, run, /*build=*/true, fromVocabulary);
     fmt::print(stderr,
                "sieve train: {} ({} parameters) on {} ({} training tokens), "
                "run {}\n",
@@ -100,12 +118,22 @@ int mlir::sieve::driver::runTrainCommand() {
     options.steps = trainSteps;
     options.stopAfter = trainStopAfter;
     options.progress = &std::cerr;
+    if (!trainInitFrom.empty())
+      options.initFrom = trainInitFrom + "/model.safetensors";
+    options.freezeExperts = trainFreezeExperts;
     lm::TrainResult result = lm::trainModel(*lmodel, corpus, options);
-    std::ofstream(run + "/train.json")
-        << "{\"model\": \"" << d->name
-        << "\", \"parameters\": " << count.total() << ", \"ffn_flop_share\": "
-        << number(lm::feedForwardFlopShare(*d, d->transformer.context +
-                                                   d->transformer.memory))
+    std::ofstream json(run + "/train.json");
+    json << "{\"model\": \"" << d->name
+         << "\", \"parameters\": " << count.total() << ", \"ffn_flop_share\": "
+         << number(lm::feedForwardFlopShare(
+                *d, d->transformer.context + d->transformer.memory,
+                routing.meanActiveWidth));
+    if (routing.routed)
+      json << ", \"routing_tokens_per_s\": " << number(routing.tokensPerSecond)
+           << ", \"routing_seconds\": " << number(routing.seconds)
+           << ", \"mowe_mean_active_width\": "
+           << number(routing.meanActiveWidth);
+    json
         << ", \"steps\": " << result.lastStep
         << ", \"tokens_per_s\": " << number(result.tokensPerSecond())
         << ", \"seconds\": " << number(result.seconds)
@@ -130,19 +158,24 @@ int mlir::sieve::driver::runEvalCommand() {
     auto lmodel = buildModel(*d, run, evalCache);
     lm::loadWeights(run + "/model.safetensors", *lmodel);
     lm::Corpus corpus = loadCorpus(*d, evalCache);
+    prepareRouting(*d, corpus, run, /*build=*/false);
     bool bytes = d->tokenizer.kind == model::TokenizerKind::Bytes;
     std::string json = "{\"model\": \"" + d->name + "\"";
-    for (auto [name, split] :
-         {std::pair<const char *, const std::vector<int32_t> *>{"valid",
-                                                                &corpus.valid},
-          {"test", &corpus.test}}) {
+    struct Split {
+      const char *name;
+      const std::vector<int32_t> *tokens, *routes;
+    };
+    for (auto [name, split, routes] :
+         {Split{"valid", &corpus.valid, &corpus.validRoutes},
+          Split{"test", &corpus.test, &corpus.testRoutes}}) {
       if (split->empty()) {
         fmt::print("{} {}: no {} split in the description's data\n", d->name,
                    name, name);
         continue;
       }
       lm::EvalResult result =
-          lm::evaluateModel(*lmodel, *split, evalBatch, evalSegments);
+          lm::evaluateModel(*lmodel, *split, evalBatch, evalSegments,
+                            lmodel->needsRoutingIds() ? routes : nullptr);
       fmt::print("{} {}: {} over {} tokens (memory {})\n", d->name, name,
                  bytes ? fmt::format("{:.4f} bits per character",
                                      result.bitsPerToken())

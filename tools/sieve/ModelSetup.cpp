@@ -4,6 +4,7 @@
 
 #include "compiler/Cache/KernelCache.h"
 #include "compiler/Driver/ModelKernels.h"
+#include "models/lm/MoweData.h"
 #include "models/lm/SubwordCorpus.h"
 #include "runtime/Core/Error.h"
 
@@ -49,4 +50,33 @@ lm::Corpus mlir::sieve::driver::loadCorpus(const model::ModelDescription &d,
                                 ? d.data.corpus
                                 : model::resolvePath(d, d.data.corpus),
                             d.data.limit);
+}
+
+mlir::sieve::driver::RoutingSummary mlir::sieve::driver::prepareRouting(
+    const model::ModelDescription &d, lm::Corpus &corpus,
+    const std::string &run, bool build, const std::string &from) {
+  RoutingSummary summary;
+  if (model::moweLayers(d).empty())
+    return summary;
+  lm::RoutingVocabulary vocabulary =
+      lm::runRoutingVocabulary(d, corpus, run, build, from, &std::cerr);
+  lm::RoutingThroughput throughput = lm::routeCorpus(vocabulary, corpus);
+  const model::MoweFfnConfig &block = lm::moweBlock(d);
+  summary.routed = true;
+  summary.tokensPerSecond = throughput.tokensPerSecond();
+  summary.seconds = throughput.seconds;
+  summary.bucketShares = lm::bucketTokenShares(block, vocabulary);
+  summary.meanActiveWidth = lm::meanActiveWidth(block, vocabulary);
+  std::string shares;
+  for (size_t b = 1; b < summary.bucketShares.size(); ++b)
+    shares += fmt::format("{}{:.1f}%", b > 1 ? ", " : "",
+                          100 * summary.bucketShares[b]);
+  fmt::print(stderr,
+             "routing: {} tokens in {:.2f} s ({:.1f} M tokens/s, once before "
+             "training); unrouted {:.1f}%, buckets {}; mean expert width "
+             "{:.1f}\n",
+             throughput.tokens, throughput.seconds,
+             throughput.tokensPerSecond() / 1e6,
+             100 * summary.bucketShares[0], shares, summary.meanActiveWidth);
+  return summary;
 }

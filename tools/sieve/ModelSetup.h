@@ -40,6 +40,22 @@ buildModel(const ::sieve::model::ModelDescription &d, const std::string &run,
 ::sieve::lm::Corpus loadCorpus(const ::sieve::model::ModelDescription &d,
                                const std::string &cache);
 
+/// What routing a MoWE model's corpus found (nothing for other models).
+struct RoutingSummary {
+  bool routed = false;
+  double tokensPerSecond = 0, seconds = 0, meanActiveWidth = 0;
+  std::vector<double> bucketShares; // unrouted first, then each bucket
+};
+
+/// For a MoWE description: the run's routing vocabulary (built and saved
+/// when `build` and the run has none; copied from `from` when given), then
+/// every split's routing ids; prints what it did to stderr. Throws
+/// ::sieve::runtime::Error.
+RoutingSummary prepareRouting(const ::sieve::model::ModelDescription &d,
+                              ::sieve::lm::Corpus &corpus,
+                              const std::string &run, bool build,
+                              const std::string &from = "");
+
 } // namespace mlir::sieve::driver
 
 #endif // SIEVE_TOOLS_SIEVE_MODELSETUP_H
