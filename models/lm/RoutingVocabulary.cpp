@@ -74,7 +74,7 @@ RoutingVocabulary::keyOf(const RoutingEntry &entry) const {
 
 std::string RoutingVocabulary::display(const RoutingEntry &entry) {
   if (entry.kind == RoutingEntry::Kind::Word)
-    return entry.word;
+    return "\"" + entry.word + "\"";
   int32_t b = entry.token;
   if (b > ' ' && b < 127)
     return std::string("'") + static_cast<char>(b) + "'";

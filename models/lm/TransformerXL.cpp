@@ -314,8 +314,12 @@ SegmentLoss TransformerXL::evaluateSegment(const int32_t *inputs,
                                            const int32_t *targets,
                                            int64_t batch, int64_t tokens,
                                            Memory &memory,
-                                           const int32_t *routingIds) {
+                                           const int32_t *routingIds,
+                                           std::vector<float> *probabilities) {
   Activations acts;
-  return forward(inputs, targets, routingIds, batch, tokens, memory, false, 0,
-                 0, acts);
+  SegmentLoss loss = forward(inputs, targets, routingIds, batch, tokens, memory,
+                             false, 0, 0, acts);
+  if (probabilities)
+    *probabilities = std::move(acts.probs);
+  return loss;
 }

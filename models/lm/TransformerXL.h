@@ -70,10 +70,13 @@ public:
   SegmentLoss trainSegment(const int32_t *inputs, const int32_t *targets,
                            int64_t batch, Memory &memory, uint64_t seed,
                            uint64_t step, const int32_t *routingIds = nullptr);
-  /// Forward without dropout (evaluation); the memory advances.
+  /// Forward without dropout (evaluation); the memory advances. With
+  /// `probabilities`, also every token's next-token distribution (tokens x
+  /// vocabulary, row-major).
   SegmentLoss evaluateSegment(const int32_t *inputs, const int32_t *targets,
                               int64_t batch, int64_t tokens, Memory &memory,
-                              const int32_t *routingIds = nullptr);
+                              const int32_t *routingIds = nullptr,
+                              std::vector<float> *probabilities = nullptr);
 
   /// Whether some layer is MoWE (and so needs routing ids).
   bool needsRoutingIds() const { return routed; }

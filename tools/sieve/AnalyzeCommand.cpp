@@ -10,6 +10,8 @@
 
 #include "models/lm/Analysis.h"
 #include "models/lm/Checkpoint.h"
+#include "models/lm/MoweAnalysis.h"
+#include "models/lm/MoweData.h"
 #include "models/lm/Trainer.h"
 #include "runtime/Core/Error.h"
 #include "tools/sieve/Commands.h"
@@ -24,6 +26,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 using namespace mlir::sieve::driver;
 namespace cl = llvm::cl;
@@ -59,6 +62,18 @@ cl::opt<bool> analyzeNoPlots("no-plots", cl::desc("Write the CSV files only"),
 cl::opt<std::string> analyzeCache("cache-dir", cl::desc("Kernel cache"),
                                   cl::value_desc("dir"), cl::init(""),
                                   cl::sub(analyzeCommand));
+
+cl::opt<int64_t> analyzeMoweThreshold(
+    "mowe-threshold",
+    cl::desc("MoWE: routing ids from this one up count as rare (default: "
+             "the first id of the last frequency bucket)"),
+    cl::init(-1), cl::sub(analyzeCommand));
+cl::opt<std::string> analyzeMoweWords(
+    "mowe-words",
+    cl::desc("MoWE: words whose expert is turned off to see the next-token "
+             "prediction change (comma-separated)"),
+    cl::init("water,horse,iron,music,church,plant,king,blood"),
+    cl::sub(analyzeCommand));
 
 /// The plotting script beside the binary (build/share/sieve), or an error.
 std::string plotScript() {
@@ -126,6 +141,70 @@ void printSummary(const std::vector<lm::LayerStatistics> &layers) {
   }
 }
 
+/// The MoWE paper's Tab. 3/4 analogues (models/lm/MoweAnalysis.h), printed
+/// and written to <out>/mowe_deactivation.csv and mowe_words.csv.
+void analyzeMowe(lm::TransformerXL &model,
+                 const ::sieve::model::ModelDescription &d,
+                 const lm::Corpus &corpus, const std::string &run,
+                 const std::string &out) {
+  const ::sieve::model::MoweFfnConfig &block = lm::moweBlock(d);
+  int64_t threshold = analyzeMoweThreshold;
+  if (threshold < 0) {
+    threshold = block.numUnrouted;
+    for (size_t b = 0; b + 1 < block.buckets.size(); ++b)
+      threshold += block.buckets[b].routingIds;
+  }
+  std::vector<lm::DeactivationRow> rows =
+      lm::deactivationStudy(model, block, corpus.valid, corpus.validRoutes,
+                            analyzeBatch, analyzeSegments, threshold);
+  std::filesystem::create_directories(out);
+  std::ofstream csv(out + "/mowe_deactivation.csv");
+  csv << "experts_off,routing_ids,token_share,bits_per_token,delta\n";
+  fmt::print("  MoWE experts turned off (validation):\n");
+  for (const lm::DeactivationRow &r : rows) {
+    double delta = r.bitsPerToken - rows[0].bitsPerToken;
+    fmt::print("    {:<28} {:>6} ids  {:>5.1f}% of tokens  {:.4f} bpc  "
+               "({:+.4f})\n",
+               r.name, r.ids, 100 * r.tokenShare, r.bitsPerToken, delta);
+    csv << '"' << r.name << "\"," << r.ids << ',' << r.tokenShare << ','
+        << r.bitsPerToken << ',' << delta << "\n";
+  }
+  std::vector<std::string> words;
+  std::string list = analyzeMoweWords;
+  for (size_t at = 0; at <= list.size();) {
+    size_t comma = std::min(list.find(',', at), list.size());
+    if (comma > at)
+      words.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  lm::RoutingVocabulary vocabulary =
+      lm::RoutingVocabulary::load(lm::routingVocabularyPath(run));
+  std::vector<lm::WordProbe> probes =
+      lm::probeWords(model, vocabulary, words, corpus.valid, corpus.validRoutes,
+                     /*maxOccurrences=*/64, /*window=*/96, /*generate=*/24);
+  std::ofstream wordsCsv(out + "/mowe_words.csv");
+  wordsCsv << "word,routing_id,occurrences,bits_on,bits_off,top_changed\n";
+  fmt::print("  next byte after a word, its expert on / off:\n");
+  for (const lm::WordProbe &p : probes) {
+    if (p.routingId < 0 || p.occurrences == 0) {
+      fmt::print("    {:<10} {}\n", p.word,
+                 p.routingId < 0 ? "not in the routing vocabulary"
+                                 : "no occurrence in the validation split");
+      continue;
+    }
+    fmt::print("    {:<10} id {:>5}  {:>3} occurrences  {:.3f} / {:.3f} bits "
+               " top prediction changed {:.0f}%\n",
+               p.word, p.routingId, p.occurrences, p.bitsOn, p.bitsOff,
+               100 * p.changedTop);
+    fmt::print("      ...{}|\n        on : {}\n        off: {}\n", p.prompt,
+               p.continuationOn, p.continuationOff);
+    wordsCsv << p.word << ',' << p.routingId << ',' << p.occurrences << ','
+             << p.bitsOn << ',' << p.bitsOff << ',' << p.changedTop << "\n";
+  }
+  fmt::print("wrote {}/mowe_deactivation.csv\nwrote {}/mowe_words.csv\n", out,
+             out);
+}
+
 } // namespace
 
 int mlir::sieve::driver::runAnalyzeCommand() {
@@ -143,18 +222,22 @@ int mlir::sieve::driver::runAnalyzeCommand() {
     auto model = buildModel(*d, run, analyzeCache);
     lm::loadWeights(weights, *model);
     lm::Corpus corpus = loadCorpus(*d, analyzeCache);
+    prepareRouting(*d, corpus, run, /*build=*/false);
 
     std::vector<std::string> files;
     {
       lm::FeedForwardAnalysis analysis(*model);
-      lm::EvalResult result = lm::evaluateModel(*model, corpus.valid,
-                                                analyzeBatch, analyzeSegments);
+      lm::EvalResult result = lm::evaluateModel(
+          *model, corpus.valid, analyzeBatch, analyzeSegments,
+          model->needsRoutingIds() ? &corpus.validRoutes : nullptr);
       fmt::print("{}: {} validation tokens analysed ({:.4f} bits per "
                  "token)\n",
                  d->name, result.tokens, result.bitsPerToken());
       printSummary(analysis.layers());
       files = analysis.writeCsv(out);
     }
+    if (model->needsRoutingIds())
+      analyzeMowe(*model, *d, corpus, run, out);
     std::filesystem::create_directories(out);
     lm::writeTrainingCurveCsv(run + "/metrics.jsonl",
                               out + "/training_curve.csv");

@@ -37,6 +37,10 @@ int runAnalyzeCommand();
 extern llvm::cl::SubCommand tokenizeCommand;
 int runTokenizeCommand();
 
+/// `sieve mowe-vocab`: build a MoWE routing vocabulary.
+extern llvm::cl::SubCommand moweVocabCommand;
+int runMoweVocabCommand();
+
 /// `sieve devices`: the host CPU and the GPU, or why there is none.
 extern llvm::cl::SubCommand devicesCommand;
 int runDevicesCommand();

@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
       "  sieve params MODEL.yaml          its parameters by component\n"
       "  sieve analyze MODEL.yaml         expert usage, active channels and "
       "training curves of a trained model\n"
+      "  sieve mowe-vocab [MODEL.yaml]    build a MoWE routing vocabulary\n"
       "  sieve devices                    where kernels can run (host, GPU)\n");
 
   if (mlir::sieve::driver::stagesCommand)
@@ -48,6 +49,8 @@ int main(int argc, char **argv) {
     return mlir::sieve::driver::runTokenizeCommand();
   if (mlir::sieve::driver::analyzeCommand)
     return mlir::sieve::driver::runAnalyzeCommand();
+  if (mlir::sieve::driver::moweVocabCommand)
+    return mlir::sieve::driver::runMoweVocabCommand();
   if (mlir::sieve::driver::devicesCommand)
     return mlir::sieve::driver::runDevicesCommand();
 
