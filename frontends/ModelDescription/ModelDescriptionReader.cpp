@@ -240,8 +240,7 @@ void readRouting(YamlFields &top, ModelDescription &model,
         fields.string("words", optional).value_or("gcide-headwords");
     if (routing.words.empty())
       fields.error("words", "expected \"gcide-headwords\" or a file of names");
-    routing.maxMatch =
-        fields.integer("max_match", optional, 2, 64).value_or(8);
+    routing.maxMatch = fields.integer("max_match", optional, 2, 64).value_or(8);
   }
   const FfnBlock *first = nullptr;
   int64_t firstLayer = 0;
@@ -302,9 +301,8 @@ ReadResult sieve::model::parseModelDescription(const std::string &text,
   model.file = file;
   YamlFields top(root, "", sink);
   if (root.IsMap()) {
-    top.rejectUnknownKeys(
-        {"name", "description", "tokenizer", "model", "training", "data",
-         "routing"});
+    top.rejectUnknownKeys({"name", "description", "tokenizer", "model",
+                           "training", "data", "routing"});
     model.name = top.string("name", required).value_or("");
     model.description = top.string("description", optional).value_or("");
     readTokenizer(top, model, sink);

@@ -12,8 +12,9 @@
 using namespace sieve;
 using namespace sieve::lm;
 
-std::vector<int32_t> sieve::lm::deactivateIds(const std::vector<int32_t> &routes,
-                                              const std::vector<int32_t> &ids) {
+std::vector<int32_t>
+sieve::lm::deactivateIds(const std::vector<int32_t> &routes,
+                         const std::vector<int32_t> &ids) {
   int32_t largest = 0;
   for (int32_t id : ids)
     largest = std::max(largest, id);
@@ -160,8 +161,9 @@ std::vector<WordProbe> sieve::lm::probeWords(
     }
     // Where the word ends (its id, then a separator: the whole word).
     std::vector<int64_t> at;
-    for (int64_t p = window - 1; p + 1 < static_cast<int64_t>(split.size()) &&
-                                 static_cast<int64_t>(at.size()) < maxOccurrences;
+    for (int64_t p = window - 1;
+         p + 1 < static_cast<int64_t>(split.size()) &&
+         static_cast<int64_t>(at.size()) < maxOccurrences;
          ++p)
       if (routes[p] == probe.routingId && isSeparatorByte(split[p + 1]))
         at.push_back(p);
@@ -199,8 +201,8 @@ std::vector<WordProbe> sieve::lm::probeWords(
     }
     std::vector<int32_t> prompt(split.begin() + at[0] - T + 1,
                                 split.begin() + at[0] + 1);
-    probe.prompt = printable(prompt, prompt.size() > 40 ? prompt.size() - 40 : 0,
-                             prompt.size());
+    probe.prompt = printable(
+        prompt, prompt.size() > 40 ? prompt.size() - 40 : 0, prompt.size());
     std::vector<int32_t> withOn =
         continueGreedily(model, router, prompt, generate, -1);
     std::vector<int32_t> withOff =

@@ -30,9 +30,9 @@ std::vector<int32_t> deactivateIds(const std::vector<int32_t> &routes,
                                    const std::vector<int32_t> &ids);
 
 struct DeactivationRow {
-  std::string name;       // "none", "rare (id >= 1024)", ...
-  int64_t ids = 0;        // routing ids turned off
-  double tokenShare = 0;  // of the evaluated tokens, routed to them
+  std::string name;      // "none", "rare (id >= 1024)", ...
+  int64_t ids = 0;       // routing ids turned off
+  double tokenShare = 0; // of the evaluated tokens, routed to them
   double bitsPerToken = 0;
 };
 
@@ -49,10 +49,10 @@ deactivationStudy(TransformerXL &model, const model::MoweFfnConfig &block,
 
 struct WordProbe {
   std::string word;
-  int32_t routingId = -1;     // -1: the word is not in the vocabulary
-  int64_t occurrences = 0;    // positions routed to the word's id, probed
+  int32_t routingId = -1;         // -1: the word is not in the vocabulary
+  int64_t occurrences = 0;        // positions routed to the word's id, probed
   double bitsOn = 0, bitsOff = 0; // mean next-token loss there
-  double changedTop = 0;      // share whose most likely next token changed
+  double changedTop = 0;          // share whose most likely next token changed
   std::string prompt, continuationOn, continuationOff;
 };
 
@@ -60,12 +60,13 @@ struct WordProbe {
 /// `split` (with its routing ids `routes`), each read with the `window`
 /// tokens before it, and continues the first occurrence greedily by
 /// `generate` tokens with the expert on and off.
-std::vector<WordProbe>
-probeWords(TransformerXL &model, const RoutingVocabulary &vocabulary,
-           const std::vector<std::string> &words,
-           const std::vector<int32_t> &split,
-           const std::vector<int32_t> &routes, int64_t maxOccurrences,
-           int64_t window, int64_t generate);
+std::vector<WordProbe> probeWords(TransformerXL &model,
+                                  const RoutingVocabulary &vocabulary,
+                                  const std::vector<std::string> &words,
+                                  const std::vector<int32_t> &split,
+                                  const std::vector<int32_t> &routes,
+                                  int64_t maxOccurrences, int64_t window,
+                                  int64_t generate);
 
 } // namespace sieve::lm
 

@@ -32,18 +32,19 @@ void checkAgainst(const RoutingVocabulary &vocabulary,
       vocabulary.maxMatch != d.routing.maxMatch)
     throw runtime::Error(
         path + " has " + std::to_string(vocabulary.size()) +
-        " entries and max_match " + std::to_string(vocabulary.maxMatch) +
-        "; " + d.file + " asks for routing_vocab_size " +
+        " entries and max_match " + std::to_string(vocabulary.maxMatch) + "; " +
+        d.file + " asks for routing_vocab_size " +
         std::to_string(block.routingVocabSize) + " and max_match " +
         std::to_string(d.routing.maxMatch));
 }
 
 } // namespace
 
-RoutingVocabulary sieve::lm::runRoutingVocabulary(
-    const model::ModelDescription &d, const Corpus &corpus,
-    const std::string &run, bool build, const std::string &from,
-    std::ostream *log) {
+RoutingVocabulary
+sieve::lm::runRoutingVocabulary(const model::ModelDescription &d,
+                                const Corpus &corpus, const std::string &run,
+                                bool build, const std::string &from,
+                                std::ostream *log) {
   std::string path = routingVocabularyPath(run);
   if (std::filesystem::exists(path)) {
     RoutingVocabulary vocabulary = RoutingVocabulary::load(path);
@@ -92,9 +93,9 @@ RoutingThroughput sieve::lm::routeCorpus(const RoutingVocabulary &vocabulary,
   corpus.trainRoutes = router.route(corpus.train);
   corpus.validRoutes = router.route(corpus.valid);
   corpus.testRoutes = router.route(corpus.test);
-  throughput.seconds = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
+  throughput.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   throughput.tokens = static_cast<int64_t>(
       corpus.train.size() + corpus.valid.size() + corpus.test.size());
   return throughput;

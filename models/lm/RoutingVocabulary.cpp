@@ -29,9 +29,9 @@ template <typename Bytes, typename Visit>
 void forEachWord(const Bytes &bytes, size_t size, Visit word) {
   std::string current;
   for (size_t i = 0; i <= size; ++i) {
-    int32_t b = i < size ? static_cast<int32_t>(
-                               static_cast<unsigned char>(bytes[i]))
-                         : int32_t(' ');
+    int32_t b = i < size
+                    ? static_cast<int32_t>(static_cast<unsigned char>(bytes[i]))
+                    : int32_t(' ');
     if (isSeparatorByte(b)) {
       if (!current.empty())
         word(current);
@@ -62,8 +62,7 @@ std::vector<std::string> sieve::lm::splitWords(std::string_view text) {
   return words;
 }
 
-std::vector<int32_t>
-RoutingVocabulary::keyOf(const RoutingEntry &entry) const {
+std::vector<int32_t> RoutingVocabulary::keyOf(const RoutingEntry &entry) const {
   if (entry.kind == RoutingEntry::Kind::Token)
     return {entry.token};
   std::vector<int32_t> key = {int32_t(' ')};
@@ -95,9 +94,9 @@ void RoutingVocabulary::save(const std::string &path) const {
     for (size_t id = 0; id < entries.size(); ++id) {
       const RoutingEntry &e = entries[id];
       out << id << '\t' << e.count << '\t'
-          << (e.kind == RoutingEntry::Kind::Word ? "word\t" + e.word
-                                                 : "token\t" +
-                                                       std::to_string(e.token))
+          << (e.kind == RoutingEntry::Kind::Word
+                  ? "word\t" + e.word
+                  : "token\t" + std::to_string(e.token))
           << '\n';
     }
     out << "# end\n";
@@ -216,9 +215,8 @@ RoutingVocabulary sieve::lm::buildRoutingVocabulary(
   std::unordered_map<std::string, int64_t> frequency;
   for (const std::string &name : names) {
     ++r.names;
-    forEachWord(name, name.size(), [&](const std::string &word) {
-      frequency.emplace(word, 0);
-    });
+    forEachWord(name, name.size(),
+                [&](const std::string &word) { frequency.emplace(word, 0); });
   }
   r.candidates = static_cast<int64_t>(frequency.size());
   // 2. Their frequency in the corpus.
@@ -242,11 +240,10 @@ RoutingVocabulary sieve::lm::buildRoutingVocabulary(
                          " words of at most " + std::to_string(maxMatch - 1) +
                          " letters; " + std::to_string(words) +
                          " were asked for");
-  std::sort(reachable.begin(), reachable.end(),
-            [](const auto &a, const auto &b) {
-              return a.second != b.second ? a.second > b.second
-                                          : a.first < b.first;
-            });
+  std::sort(
+      reachable.begin(), reachable.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+      });
   reachable.resize(words);
   r.words = words;
 
@@ -263,9 +260,9 @@ RoutingVocabulary sieve::lm::buildRoutingVocabulary(
   // Number the ids by the tokens each routes (ties keep the order above).
   auto start = std::chrono::steady_clock::now();
   std::vector<int32_t> routed = WordRouter(provisional).route(corpus);
-  r.routeSeconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  r.routeSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   for (int32_t id : routed)
     if (id >= 0)
       ++provisional.entries[id].count;

@@ -73,13 +73,13 @@ struct RoutingVocabulary {
 
 /// What building a vocabulary found.
 struct RoutingVocabularyReport {
-  int64_t names = 0;       // names read
-  int64_t candidates = 0;  // distinct words of the names
-  int64_t tooLong = 0;     // candidates longer than a match can reach
-  int64_t inCorpus = 0;    // reachable candidates the corpus contains
-  int64_t words = 0;       // words kept
+  int64_t names = 0;      // names read
+  int64_t candidates = 0; // distinct words of the names
+  int64_t tooLong = 0;    // candidates longer than a match can reach
+  int64_t inCorpus = 0;   // reachable candidates the corpus contains
+  int64_t words = 0;      // words kept
   int64_t routedByWords = 0, corpusTokens = 0; // tokens routed to words
-  double routeSeconds = 0; // routing the corpus once
+  double routeSeconds = 0;                     // routing the corpus once
 };
 
 /// Builds the vocabulary of `words` words (see the file comment) from

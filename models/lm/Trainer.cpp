@@ -83,7 +83,8 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
     for (Parameter *p : model.expertWeights())
       p->frozen = true;
   }
-  if (model.needsRoutingIds() && corpus.trainRoutes.size() != corpus.train.size())
+  if (model.needsRoutingIds() &&
+      corpus.trainRoutes.size() != corpus.train.size())
     throw runtime::Error("the model has MoWE layers but the training split "
                          "has no routing ids");
 

@@ -95,9 +95,8 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
     if (mowe && routed)
       weights = experts;
     for (size_t i = 0; weights.size() < shapes.size(); ++i)
-      weights.push_back(
-          mowe ? &params.add("mowe.ffn." + names[i], shapes[i])
-               : add("ffn." + names[i], shapes[i]));
+      weights.push_back(mowe ? &params.add("mowe.ffn." + names[i], shapes[i])
+                             : add("ffn." + names[i], shapes[i]));
     if (mowe)
       experts = weights;
     routed |= mowe;

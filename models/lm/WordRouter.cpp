@@ -7,7 +7,6 @@
 
 #include <algorithm>
 
-
 using namespace sieve;
 using namespace sieve::lm;
 
@@ -40,7 +39,8 @@ int32_t boundary(int32_t token) {
 bool sieve::lm::isSeparatorByte(int32_t token) {
   if (token < 0 || token >= 128)
     return false;
-  bool letter = (token >= 'a' && token <= 'z') || (token >= 'A' && token <= 'Z');
+  bool letter =
+      (token >= 'a' && token <= 'z') || (token >= 'A' && token <= 'Z');
   bool digit = token >= '0' && token <= '9';
   return !letter && !digit;
 }
@@ -124,7 +124,8 @@ int32_t WordRouter::routeAt(const int32_t *tokens, int64_t i) const {
   return best;
 }
 
-std::vector<int32_t> WordRouter::route(const std::vector<int32_t> &tokens) const {
+std::vector<int32_t>
+WordRouter::route(const std::vector<int32_t> &tokens) const {
   std::vector<int32_t> ids(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i)
     ids[i] = routeAt(tokens.data(), static_cast<int64_t>(i));

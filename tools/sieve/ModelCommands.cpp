@@ -133,11 +133,10 @@ int mlir::sieve::driver::runTrainCommand() {
            << ", \"routing_seconds\": " << number(routing.seconds)
            << ", \"mowe_mean_active_width\": "
            << number(routing.meanActiveWidth);
-    json
-        << ", \"steps\": " << result.lastStep
-        << ", \"tokens_per_s\": " << number(result.tokensPerSecond())
-        << ", \"seconds\": " << number(result.seconds)
-        << ", \"last_loss\": " << number(result.lastLoss) << "}\n";
+    json << ", \"steps\": " << result.lastStep
+         << ", \"tokens_per_s\": " << number(result.tokensPerSecond())
+         << ", \"seconds\": " << number(result.seconds)
+         << ", \"last_loss\": " << number(result.lastLoss) << "}\n";
     fmt::print("sieve train: {} steps {}..{}, {:.0f} tokens/s, last loss "
                "{:.4f}; run {}\n",
                d->name, result.firstStep, result.lastStep,

@@ -52,9 +52,10 @@ lm::Corpus mlir::sieve::driver::loadCorpus(const model::ModelDescription &d,
                             d.data.limit);
 }
 
-mlir::sieve::driver::RoutingSummary mlir::sieve::driver::prepareRouting(
-    const model::ModelDescription &d, lm::Corpus &corpus,
-    const std::string &run, bool build, const std::string &from) {
+mlir::sieve::driver::RoutingSummary
+mlir::sieve::driver::prepareRouting(const model::ModelDescription &d,
+                                    lm::Corpus &corpus, const std::string &run,
+                                    bool build, const std::string &from) {
   RoutingSummary summary;
   if (model::moweLayers(d).empty())
     return summary;
@@ -76,7 +77,7 @@ mlir::sieve::driver::RoutingSummary mlir::sieve::driver::prepareRouting(
              "training); unrouted {:.1f}%, buckets {}; mean expert width "
              "{:.1f}\n",
              throughput.tokens, throughput.seconds,
-             throughput.tokensPerSecond() / 1e6,
-             100 * summary.bucketShares[0], shares, summary.meanActiveWidth);
+             throughput.tokensPerSecond() / 1e6, 100 * summary.bucketShares[0],
+             shares, summary.meanActiveWidth);
   return summary;
 }

@@ -78,8 +78,8 @@ int mlir::sieve::driver::runMoweVocabCommand() {
       maxMatch = d->routing.maxMatch;
     }
     if (size < 1 || size > 1000000)
-      throw ::sieve::runtime::Error("--size must be 1 to 1,000,000 words, not " +
-                                    std::to_string(size));
+      throw ::sieve::runtime::Error(
+          "--size must be 1 to 1,000,000 words, not " + std::to_string(size));
     lm::Corpus corpus =
         d ? loadCorpus(*d, "")
           : lm::loadByteCorpus(corpusName, std::max<int64_t>(limit, 0));
@@ -103,9 +103,9 @@ int mlir::sieve::driver::runMoweVocabCommand() {
     lm::WordRouter router(vocabulary);
     auto start = std::chrono::steady_clock::now();
     std::vector<int32_t> ids = router.route(corpus.valid);
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     fmt::print("  routing throughput {:.1f} M tokens/s ({} validation tokens "
                "in {:.3f} s, one thread)\n",
                double(ids.size()) / std::max(seconds, 1e-9) / 1e6, ids.size(),
@@ -132,8 +132,8 @@ int mlir::sieve::driver::runMoweVocabCommand() {
     if (shown > 0)
       fmt::print("  ...\n");
     int64_t lastWord = vocabulary.size() - 1;
-    while (lastWord > 0 && vocabulary.entries[lastWord].kind !=
-                               lm::RoutingEntry::Kind::Word)
+    while (lastWord > 0 &&
+           vocabulary.entries[lastWord].kind != lm::RoutingEntry::Kind::Word)
       --lastWord;
     for (int64_t id = std::max<int64_t>(shown, lastWord - shown + 1);
          id <= lastWord; ++id)

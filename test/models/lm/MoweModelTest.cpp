@@ -74,8 +74,8 @@ struct MoweModel : testing::Test {
   /// The mean cross-entropy of one segment from an empty memory.
   double loss(const std::vector<int32_t> &ids) {
     lm::Memory memory = lm->emptyMemory(2, 8);
-    lm::SegmentLoss l = lm->evaluateSegment(inputs.data(), targets.data(), 2,
-                                            8, memory, ids.data());
+    lm::SegmentLoss l = lm->evaluateSegment(inputs.data(), targets.data(), 2, 8,
+                                            memory, ids.data());
     return l.crossEntropy / double(l.tokens);
   }
 

@@ -159,7 +159,7 @@ TEST(WordRouter, AgreesWithAPlainReferenceOnRandomText) {
 }
 
 TEST(RoutingVocabulary, BuildsOrdersAndNumbersByFrequency) {
-  std::vector<std::string> names = {"The Cat", "cat", "Dog", "bird",
+  std::vector<std::string> names = {"The Cat",      "cat", "Dog",  "bird",
                                     "Hippopotamus", "emu", "zebra"};
   std::vector<int32_t> corpus =
       bytesOf(" the cat the dog. the cat; bird bird emu hippopotamus");
@@ -167,8 +167,9 @@ TEST(RoutingVocabulary, BuildsOrdersAndNumbersByFrequency) {
   RoutingVocabulary v =
       buildRoutingVocabulary(names, corpus, 4, 8, "test", &report);
   EXPECT_EQ(report.names, 7);
-  EXPECT_EQ(report.candidates, 7); // the, cat, dog, bird, hippopotamus, emu, zebra
-  EXPECT_EQ(report.tooLong, 1);    // hippopotamus: 13 tokens with its space
+  EXPECT_EQ(report.candidates,
+            7);                 // the, cat, dog, bird, hippopotamus, emu, zebra
+  EXPECT_EQ(report.tooLong, 1); // hippopotamus: 13 tokens with its space
   EXPECT_EQ(report.inCorpus, 5);
   EXPECT_EQ(report.words, 4);
   ASSERT_EQ(v.size(), 4 + 256);
