@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <sstream>
 #include <unordered_map>
@@ -285,40 +286,47 @@ RoutingVocabulary sieve::lm::buildRoutingVocabulary(
   return vocabulary;
 }
 
+namespace {
+/// The names of a file, one per line, each cut at its first tab and kept
+/// when `keep` says so; `what` names the file in errors, `hint` says where
+/// one comes from.
 std::vector<std::string>
-sieve::lm::readDictionaryHeadwords(const std::string &path) {
+readNameLines(const std::string &path, const std::string &what,
+              const std::string &hint,
+              const std::function<bool(const std::string &)> &keep) {
   std::ifstream in(path);
   if (!in)
-    throw runtime::Error("cannot read the dictionary index " + path +
-                         " (Debian's dict-gcide installs it; "
-                         "tools/scripts/setup-deps.sh installs dict-gcide)");
+    throw sieve::runtime::Error("cannot read " + what + " " + path + " (" +
+                                hint + ")");
   std::vector<std::string> names;
   std::string line;
   while (std::getline(in, line)) {
-    std::string headword = line.substr(0, line.find('\t'));
-    if (headword.rfind("00-", 0) == 0 || headword.empty())
-      continue;
-    names.push_back(std::move(headword));
+    std::string name = line.substr(0, line.find('\t'));
+    if (!name.empty() && keep(name))
+      names.push_back(std::move(name));
   }
   if (names.empty())
-    throw runtime::Error("the dictionary index " + path + " has no headwords");
+    throw sieve::runtime::Error(what + " " + path + " has no names");
   return names;
+}
+} // namespace
+
+std::vector<std::string>
+sieve::lm::readDictionaryHeadwords(const std::string &path) {
+  // Lines "00-database-..." describe the database, not headwords.
+  return readNameLines(path, "the dictionary index",
+                       "Debian's dict-gcide installs it; "
+                       "tools/scripts/setup-deps.sh installs dict-gcide",
+                       [](const std::string &headword) {
+                         return headword.rfind("00-", 0) != 0;
+                       });
 }
 
 std::vector<std::string> sieve::lm::readRoutingNames(const std::string &words) {
   if (words == "gcide-headwords")
     return readDictionaryHeadwords(kGcideIndexPath);
-  std::ifstream in(words);
-  if (!in)
-    throw runtime::Error("cannot read the routing names " + words +
-                         " (expected 'gcide-headwords' or a file of names, "
-                         "one per line)");
-  std::vector<std::string> names;
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty())
-      names.push_back(line);
-  if (names.empty())
-    throw runtime::Error("the routing names file " + words + " is empty");
-  return names;
+  return readNameLines(
+      words, "the routing names",
+      "expected 'gcide-headwords' or a file of names, one per line",
+      [](const std::string &) { return true; });
 }

@@ -145,7 +145,8 @@ void printSummary(const std::vector<lm::LayerStatistics> &layers) {
 /// and written to <out>/mowe_deactivation.csv and mowe_words.csv.
 void analyzeMowe(lm::TransformerXL &model,
                  const ::sieve::model::ModelDescription &d,
-                 const lm::Corpus &corpus, const std::string &run,
+                 const lm::Corpus &corpus,
+                 const lm::RoutingVocabulary &vocabulary,
                  const std::string &out) {
   const ::sieve::model::MoweFfnConfig &block = lm::moweBlock(d);
   int64_t threshold = analyzeMoweThreshold;
@@ -177,8 +178,6 @@ void analyzeMowe(lm::TransformerXL &model,
       words.push_back(list.substr(at, comma - at));
     at = comma + 1;
   }
-  lm::RoutingVocabulary vocabulary =
-      lm::RoutingVocabulary::load(lm::routingVocabularyPath(run));
   std::vector<lm::WordProbe> probes =
       lm::probeWords(model, vocabulary, words, corpus.valid, corpus.validRoutes,
                      /*maxOccurrences=*/64, /*window=*/96, /*generate=*/24);
@@ -222,7 +221,7 @@ int mlir::sieve::driver::runAnalyzeCommand() {
     auto model = buildModel(*d, run, analyzeCache);
     lm::loadWeights(weights, *model);
     lm::Corpus corpus = loadCorpus(*d, analyzeCache);
-    prepareRouting(*d, corpus, run, /*build=*/false);
+    RoutingSummary routing = prepareRouting(*d, corpus, run, /*build=*/false);
 
     std::vector<std::string> files;
     {
@@ -237,7 +236,7 @@ int mlir::sieve::driver::runAnalyzeCommand() {
       files = analysis.writeCsv(out);
     }
     if (model->needsRoutingIds())
-      analyzeMowe(*model, *d, corpus, run, out);
+      analyzeMowe(*model, *d, corpus, routing.vocabulary, out);
     std::filesystem::create_directories(out);
     lm::writeTrainingCurveCsv(run + "/metrics.jsonl",
                               out + "/training_curve.csv");

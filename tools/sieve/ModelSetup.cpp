@@ -59,8 +59,9 @@ mlir::sieve::driver::prepareRouting(const model::ModelDescription &d,
   RoutingSummary summary;
   if (model::moweLayers(d).empty())
     return summary;
-  lm::RoutingVocabulary vocabulary =
+  summary.vocabulary =
       lm::runRoutingVocabulary(d, corpus, run, build, from, &std::cerr);
+  const lm::RoutingVocabulary &vocabulary = summary.vocabulary;
   lm::RoutingThroughput throughput = lm::routeCorpus(vocabulary, corpus);
   const model::MoweFfnConfig &block = lm::moweBlock(d);
   summary.routed = true;

@@ -11,6 +11,7 @@
 
 #include "frontends/ModelDescription/ModelDescription.h"
 #include "models/lm/Corpus.h"
+#include "models/lm/RoutingVocabulary.h"
 #include "models/lm/TransformerXL.h"
 
 #include <memory>
@@ -44,7 +45,8 @@ buildModel(const ::sieve::model::ModelDescription &d, const std::string &run,
 struct RoutingSummary {
   bool routed = false;
   double tokensPerSecond = 0, seconds = 0, meanActiveWidth = 0;
-  std::vector<double> bucketShares; // unrouted first, then each bucket
+  std::vector<double> bucketShares;          // unrouted first, then each bucket
+  ::sieve::lm::RoutingVocabulary vocabulary; // the one the corpus was routed by
 };
 
 /// For a MoWE description: the run's routing vocabulary (built and saved
