@@ -2,8 +2,9 @@
 //
 //   sieve-gpu-block-timing BUNDLE TOKENS [REPETITIONS]
 //
-// For each feed-forward block of a GPU bundle: random inputs at TOKENS
-// tokens, one warm-up, then REPETITIONS timed runs of the training forward
+// For each feed-forward block of a GPU bundle, and each of its compiled
+// tile variants: random inputs at TOKENS tokens, one warm-up, then
+// REPETITIONS timed runs of the training forward
 // and of the backward (each call waits for the GPU), and prints the median
 // milliseconds of each and of both; with SIEVE_CUDA_PROFILE=1, each kernel's
 // time too (launches then run one at a time). Wall-clock timing around
@@ -118,24 +119,32 @@ int main(int argc, char **argv) {
                    std::chrono::steady_clock::now() - start)
             .count();
       };
-      auto forward = [&] {
-        gpu->call(*bundle, fn.name, forwardIn, scalars, forwardOut);
-      };
-      auto backwardCall = [&] {
-        gpu->call(*bundle, backward.name, backwardIn, {}, backwardOut);
-      };
-      forward();
-      backwardCall();
-      std::vector<double> f, b;
-      for (int i = 0; i < repetitions; ++i) {
-        f.push_back(time(forward));
-        b.push_back(time(backwardCall));
+      // Each compiled tile variant (the bundle's default first).
+      size_t variants = std::max(fn.variantCount(), backward.variantCount());
+      for (size_t v = 0; v < variants; ++v) {
+        size_t fv = std::min(v, fn.variantCount() - 1);
+        size_t bv = std::min(v, backward.variantCount() - 1);
+        auto forward = [&] {
+          gpu->call(*bundle, fn.name, forwardIn, scalars, forwardOut, fv);
+        };
+        auto backwardCall = [&] {
+          gpu->call(*bundle, backward.name, backwardIn, {}, backwardOut, bv);
+        };
+        forward();
+        backwardCall();
+        std::vector<double> f, b;
+        for (int i = 0; i < repetitions; ++i) {
+          f.push_back(time(forward));
+          b.push_back(time(backwardCall));
+        }
+        std::string tiles = backward.variants.empty()
+                                ? ""
+                                : " tiles " + backward.variants[bv].tiles;
+        std::printf("%s%s at %lld tokens: forward_train %.3f ms, backward "
+                    "%.3f ms, total %.3f ms\n",
+                    stem.c_str(), tiles.c_str(), static_cast<long long>(tokens),
+                    median(f), median(b), median(f) + median(b));
       }
-      double total = median(f) + median(b);
-      std::printf("%s at %lld tokens: forward_train %.3f ms, backward %.3f ms, "
-                  "total %.3f ms\n",
-                  stem.c_str(), static_cast<long long>(tokens), median(f),
-                  median(b), total);
       if (gpu->runtime().profiling())
         std::printf("kernels (SIEVE_CUDA_PROFILE, all runs):\n%s",
                     gpu->runtime().takeProfile().c_str());

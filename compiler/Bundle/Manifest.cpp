@@ -68,6 +68,15 @@ std::string mlir::sieve::renderManifest(const BundleManifest &manifest) {
               });
             }
           });
+          if (entry.variants.empty())
+            return;
+          json.attributeArray("variants", [&] {
+            for (const EntryVariant &variant : entry.variants)
+              json.object([&] {
+                json.attribute("symbol", variant.symbol);
+                json.attribute("tiles", variant.tiles);
+              });
+          });
         });
       }
     });

@@ -3,8 +3,9 @@
 // A bundle is a directory with the compiled kernels (a shared library for
 // the host) and manifest.json, which tells the runtime everything it needs
 // without MLIR: the format version, the target, the library and its
-// SHA-256, every entry point's symbol and arguments, and the tunables the
-// kernels were generated with.
+// SHA-256, every entry point's symbol and arguments (and, in GPU bundles,
+// the symbol and tiles of each of its variants), and the tunables the
+// default kernels were generated with.
 //
 //===----------------------------------------------------------------------===//
 

@@ -41,10 +41,21 @@ struct BundleArgument {
   std::vector<SymbolicDim> shape;
 };
 
+/// One compiled variant of an entry point: the same arguments, kernels
+/// generated with other tiles (GPU bundles; see
+/// sieve-expand-gpu-tile-variants).
+struct EntryVariant {
+  std::string symbol;
+  /// The CVMM tile configuration, MxNxKxSxP.
+  std::string tiles;
+};
+
 struct EntryPoint {
   std::string name;
   std::string symbol;
   std::vector<BundleArgument> arguments;
+  /// Empty, or every variant with the entry point's own symbol first.
+  std::vector<EntryVariant> variants;
 };
 
 /// Describes every public function of `module`, which must be at the tensor

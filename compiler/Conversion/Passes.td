@@ -96,6 +96,31 @@ def MapLoopsToGPU : Pass<"sieve-map-loops-to-gpu", "ModuleOp"> {
   ];
 }
 
+def ExpandGpuTileVariants
+    : Pass<"sieve-expand-gpu-tile-variants", "::mlir::ModuleOp"> {
+  let summary = "Give each CVMM entry point one copy per GPU tile configuration";
+  let description = [{
+    A bundle holds several variants of each kernel, for the tuner (or the
+    user) to choose from at run time. Each public function holding a
+    `sieve.cvmm` or `sieve.cvmm_weight_grad` keeps its name and gets the
+    first configuration of `tiles` as its `sieve.gpu_tiles` attribute; for
+    every further configuration i a copy named `<name>__tiles<i>` gets that
+    configuration and `sieve.variant_of = "<name>"`.
+    `sieve-convert-cvmm-to-gpu` then generates each copy's kernels with its
+    own tiles. Functions without CVMM have nothing to tune and get no
+    copies.
+
+    A configuration is written `MxNxKxSxP`: warps along rows and columns,
+    the k-tile, the pipeline stages and the weight gradient's split-K (see
+    `sieve-convert-cvmm-to-gpu`). An unparsable or invalid one is an error
+    that says why.
+  }];
+  let options = [
+    ListOption<"tiles", "tiles", "std::string",
+               "Tile configurations MxNxKxSxP, the default one first">
+  ];
+}
+
 def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
   let summary = "Lower CVMM and its weight gradient to tiled GPU kernels";
   let description = [{
@@ -121,6 +146,20 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
     f16 / bf16 as the fragments are built, f32 sums; bf16 through
     `nvvm.mma.sync`, which `nvgpu` does not lower); `precision=f32` with
     f32 FMAs on the same fragments (exact, to check against).
+
+    With `stages` > 1 the shared tiles become a ring of that many buffers
+    filled by `cp.async` (`nvgpu.device_async_copy`, zero-filled outside
+    the operands), `stages` - 1 reduction steps ahead of the tensor cores.
+    `split-k` > 1 splits each expert's weight-gradient reduction over that
+    many blocks, which add their parts atomically (faster when there are
+    few experts with many rows each, but the order of the sums, and so the
+    last bits, then vary from run to run). A configuration whose tiles need
+    more than the 48 KiB of static shared memory a block may have is
+    refused.
+
+    A function's `sieve.gpu_tiles` attribute (`"MxNxKxSxP"`, set by
+    `sieve-expand-gpu-tile-variants`) overrides the tile options for the
+    CVMMs inside it; the precision is the pass's.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
@@ -137,7 +176,13 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
            "Reduction steps staged in shared memory at a time (a multiple "
            "of 16)">,
     Option<"precision", "precision", "std::string", "\"f32\"",
-           "f32 (exact FMAs), tf32, f16 or bf16 (tensor cores)">
+           "f32 (exact FMAs), tf32, f16 or bf16 (tensor cores)">,
+    Option<"stages", "stages", "int64_t", "1",
+           "Reduction steps in shared memory at once (1: synchronous loads; "
+           "2 to 4: cp.async pipeline)">,
+    Option<"splitK", "split-k", "int64_t", "1",
+           "Blocks sharing one expert's weight-gradient reduction (1 to 64; "
+           "more than 1 adds atomically)">
   ];
 }
 

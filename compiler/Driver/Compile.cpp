@@ -9,10 +9,13 @@
 #include "compiler/Pipelines/Stages.h"
 #include "compiler/Target/Cuda/CudaTarget.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace mlir::sieve;
@@ -32,14 +35,36 @@ const std::string &mlir::sieve::compilerBuildId() {
 
 namespace {
 
-/// The tiles the GPU kernels were generated with.
-std::vector<std::pair<std::string, int64_t>> gpuTunables(StringRef precision) {
-  GemmTileConfig config;
+/// The tiles the default variant of the GPU kernels was generated with.
+std::vector<std::pair<std::string, int64_t>> gpuTunables(StringRef precision,
+                                                         StringRef tiles) {
+  GemmTileConfig config =
+      GemmTileConfig::parse(tiles.split(',').first).value_or(GemmTileConfig());
   config.precision = parseGemmPrecision(precision).value_or(GemmPrecision::F32);
-  return {{"cvmm_warps_m", config.warpsM},
-          {"cvmm_warps_n", config.warpsN},
-          {"cvmm_k_tile", config.kTile},
-          {"cvmm_tensor_core_k", config.kStep()}};
+  return {
+      {"cvmm_warps_m", config.warpsM}, {"cvmm_warps_n", config.warpsN},
+      {"cvmm_k_tile", config.kTile},   {"cvmm_stages", config.stages},
+      {"cvmm_split_k", config.splitK}, {"cvmm_tensor_core_k", config.kStep()}};
+}
+
+/// Adds to each entry point the variants sieve-expand-gpu-tile-variants
+/// made of it (found in the module after the "loops" stage).
+void recordVariants(ModuleOp module, std::vector<EntryPoint> &entryPoints) {
+  std::map<std::string, std::vector<EntryVariant>> variants;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    auto tiles = func->getAttrOfType<StringAttr>(kGpuTilesAttrName);
+    if (!tiles)
+      continue;
+    auto of = func->getAttrOfType<StringAttr>(kVariantOfAttrName);
+    std::string base = of ? of.str() : func.getName().str();
+    variants[base].push_back(
+        {"_mlir_ciface_" + func.getName().str(), tiles.str()});
+  }
+  for (EntryPoint &entry : entryPoints) {
+    auto found = variants.find(entry.name);
+    if (found != variants.end())
+      entry.variants = found->second;
+  }
 }
 
 /// What the bundle's code is for: the host CPU, and the GPU when there is
@@ -54,14 +79,15 @@ std::string describeTarget(const HostTarget &host, StringRef target) {
 
 std::string mlir::sieve::bundleCacheKey(ModuleOp module, const HostTarget &host,
                                         StringRef target,
-                                        StringRef gpuPrecision) {
+                                        StringRef gpuPrecision,
+                                        StringRef gpuTiles) {
   std::string text;
   llvm::raw_string_ostream keyText(text);
   keyText << "sieve-bundle v" << kBundleFormatVersion << "\n";
   keyText << "compiler " << compilerBuildId() << "\n";
   keyText << "target " << target << ": " << describeTarget(host, target)
-          << " cvmm " << gpuPrecision << "\n";
-  for (const Stage &stage : getStages(target, gpuPrecision))
+          << " cvmm " << gpuPrecision << " tiles " << gpuTiles << "\n";
+  for (const Stage &stage : getStages(target, gpuPrecision, gpuTiles))
     keyText << "stage " << stage.name << ": " << stage.pipeline << "\n";
   module->print(keyText, OpPrintingFlags().printGenericOpForm());
   return sha256Hex(text);
@@ -80,6 +106,8 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
   LogicalResult ran = runStages(
       module, "",
       [&](const Stage &stage, unsigned, ModuleOp stageModule) {
+        if (stage.name == "loops" && described)
+          recordVariants(stageModule, entryPoints);
         if (stage.name != "primitives")
           return;
         FailureOr<std::vector<EntryPoint>> entries =
@@ -88,7 +116,7 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
         if (described)
           entryPoints = std::move(*entries);
       },
-      options.target, options.gpuPrecision);
+      options.target, options.gpuPrecision, options.gpuTiles);
   if (failed(ran) || !described)
     return failure();
 
@@ -110,16 +138,17 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
   // untested-diagnostic: the library was just written by the linker.
   if (!librarySum)
     return module.emitError() << "cannot read back " << library;
-  BundleManifest manifest{options.target,
-                          describeTarget(target, options.target),
-                          kHostLibraryFile,
-                          *librarySum,
-                          key.str(),
-                          options.source,
-                          entryPoints,
-                          gpu ? gpuTunables(options.gpuPrecision)
-                              : GemmTunables().list(),
-                          ptxFiles};
+  BundleManifest manifest{
+      options.target,
+      describeTarget(target, options.target),
+      kHostLibraryFile,
+      *librarySum,
+      key.str(),
+      options.source,
+      entryPoints,
+      gpu ? gpuTunables(options.gpuPrecision, options.gpuTiles)
+          : GemmTunables().list(),
+      ptxFiles};
   std::error_code ec;
   llvm::raw_fd_ostream out(manifestPath, ec);
   if (!ec)
@@ -154,8 +183,8 @@ mlir::sieve::compileToBundle(ModuleOp module, const CompileOptions &options) {
                         ? KernelCache::defaultDirectory()
                         : options.cacheDirectory);
   CompileOutcome outcome;
-  outcome.cacheKey =
-      bundleCacheKey(module, target, options.target, options.gpuPrecision);
+  outcome.cacheKey = bundleCacheKey(module, target, options.target,
+                                    options.gpuPrecision, options.gpuTiles);
 
   std::string note;
   std::optional<std::string> entry = cache.lookup(outcome.cacheKey, note);

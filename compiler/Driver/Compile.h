@@ -11,6 +11,7 @@
 #ifndef SIEVE_COMPILER_DRIVER_COMPILE_H
 #define SIEVE_COMPILER_DRIVER_COMPILE_H
 
+#include "compiler/Pipelines/Stages.h"
 #include "compiler/Target/Host/HostTarget.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -35,6 +36,9 @@ struct CompileOptions {
   std::string hostCpu;
   /// How GPU targets compute CVMM (getGpuPrecisions()).
   std::string gpuPrecision = "f32";
+  /// The CVMM tile configurations GPU bundles hold variants for
+  /// (comma-separated MxNxKxSxP, the default first).
+  std::string gpuTiles = kDefaultGpuTiles;
 };
 
 struct CompileOutcome {
@@ -54,7 +58,8 @@ const std::string &compilerBuildId();
 /// with host code for `host`.
 std::string bundleCacheKey(ModuleOp module, const HostTarget &host,
                            StringRef target = "host",
-                           StringRef gpuPrecision = "f32");
+                           StringRef gpuPrecision = "f32",
+                           StringRef gpuTiles = kDefaultGpuTiles);
 
 /// Compiles `module` (verified sieve layer ops and upstream ops) for
 /// `options.target` into a bundle. The module is not modified. Errors are

@@ -64,7 +64,8 @@ std::vector<Stage> hostStages() {
   };
 }
 
-std::vector<Stage> gpuStages(StringRef chip, StringRef precision) {
+std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
+                             StringRef tiles) {
   std::string target =
       "nvvm-attach-target{chip=" + chip.str() + " features=+ptx80 O=3}";
   return {
@@ -73,9 +74,11 @@ std::vector<Stage> gpuStages(StringRef chip, StringRef precision) {
       kBuffers,
       {"loops",
        "CVMM and its weight gradient as tiled " + precision.str() +
-           " GEMM kernels, the other primitives and linalg ops as loops, "
+           " GEMM kernels, one variant of each CVMM entry point per tile "
+           "configuration, the other primitives and linalg ops as loops, "
            "independent iterations as scf.parallel",
-       "sieve-convert-cvmm-to-gpu{precision=" + precision.str() +
+       "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() +
+           "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() +
            "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
            "canonicalize,cse"},
       {"kernels",
@@ -116,8 +119,8 @@ ArrayRef<StringRef> mlir::sieve::getGpuPrecisions() {
   return precisions;
 }
 
-ArrayRef<Stage> mlir::sieve::getStages(StringRef target,
-                                       StringRef gpuPrecision) {
+ArrayRef<Stage> mlir::sieve::getStages(StringRef target, StringRef gpuPrecision,
+                                       StringRef gpuTiles) {
   static const std::vector<Stage> host = hostStages();
   static std::mutex mutex;
   static std::map<std::string, std::vector<Stage>> gpu;
@@ -127,16 +130,17 @@ ArrayRef<Stage> mlir::sieve::getStages(StringRef target,
       !llvm::is_contained(getGpuPrecisions(), gpuPrecision))
     return {};
   std::lock_guard<std::mutex> lock(mutex);
-  std::string key = (target + " " + gpuPrecision).str();
+  std::string key = (target + " " + gpuPrecision + " " + gpuTiles).str();
   auto it = gpu.find(key);
   if (it == gpu.end())
-    it = gpu.emplace(key, gpuStages(target, gpuPrecision)).first;
+    it = gpu.emplace(key, gpuStages(target, gpuPrecision, gpuTiles)).first;
   return it->second;
 }
 
 const Stage *mlir::sieve::lookupStage(StringRef name, StringRef target,
-                                      StringRef gpuPrecision) {
-  for (const Stage &stage : getStages(target, gpuPrecision))
+                                      StringRef gpuPrecision,
+                                      StringRef gpuTiles) {
+  for (const Stage &stage : getStages(target, gpuPrecision, gpuTiles))
     if (stage.name == name)
       return &stage;
   return nullptr;
@@ -187,12 +191,13 @@ void mlir::sieve::registerSievePipelines() {
 LogicalResult mlir::sieve::runStages(
     ModuleOp module, StringRef lastStage,
     function_ref<void(const Stage &, unsigned, ModuleOp)> onStage,
-    StringRef target, StringRef gpuPrecision) {
+    StringRef target, StringRef gpuPrecision, StringRef gpuTiles) {
   registerSievePipelines();
   // untested-diagnostic: the drivers check the target name first.
   if (!isKnownTarget(target))
     return module->emitError() << "unknown target '" << target << "'";
-  for (auto [index, stage] : llvm::enumerate(getStages(target, gpuPrecision))) {
+  for (auto [index, stage] :
+       llvm::enumerate(getStages(target, gpuPrecision, gpuTiles))) {
     if (!stage.pipeline.empty()) {
       PassManager pm(module->getName());
       // untested-diagnostic: the stage pipelines are fixed, tested strings.

@@ -18,6 +18,12 @@
 
 namespace mlir::sieve {
 
+/// The CVMM tile configurations of a GPU bundle unless told otherwise: the
+/// synchronous 2 x 2-warp tiles (the default variant), a two-stage cp.async
+/// pipeline with a longer k-tile, and 4 x 2 warps with three stages and the
+/// weight gradient split four ways.
+constexpr const char *kDefaultGpuTiles = "2x2x16x1x1,2x2x32x2x1,4x2x16x3x4";
+
 struct Stage {
   /// Short name ("layers", "primitives", ...), used by --stop-after.
   std::string name;
@@ -43,15 +49,20 @@ bool isGpuTarget(StringRef target);
 /// the host side) and ptx (each kernel module serialised to PTX by LLVM's
 /// NVPTX back end). An unknown target has no stages.
 /// `gpuPrecision` is how GPU targets compute CVMM: "f32" (exact FMAs),
-/// "tf32", "f16" or "bf16" (tensor cores); the host ignores it.
+/// "tf32", "f16" or "bf16" (tensor cores); `gpuTiles` the comma-separated
+/// tile configurations a GPU bundle holds a variant of each CVMM entry
+/// point for (MxNxKxSxP, the default first; see
+/// sieve-expand-gpu-tile-variants). The host ignores both.
 ArrayRef<Stage> getStages(StringRef target = "host",
-                          StringRef gpuPrecision = "f32");
+                          StringRef gpuPrecision = "f32",
+                          StringRef gpuTiles = kDefaultGpuTiles);
 /// The precisions GPU targets accept.
 ArrayRef<StringRef> getGpuPrecisions();
 
 /// The stage of `target` called `name`, or null.
 const Stage *lookupStage(StringRef name, StringRef target = "host",
-                         StringRef gpuPrecision = "f32");
+                         StringRef gpuPrecision = "f32",
+                         StringRef gpuTiles = kDefaultGpuTiles);
 
 /// Registers in `registry` every dialect, interface model and translation
 /// the stages need: the sieve dialect with its bufferization models, the
@@ -70,7 +81,8 @@ void registerSievePipelines();
 LogicalResult
 runStages(ModuleOp module, StringRef lastStage,
           function_ref<void(const Stage &, unsigned index, ModuleOp)> onStage,
-          StringRef target = "host", StringRef gpuPrecision = "f32");
+          StringRef target = "host", StringRef gpuPrecision = "f32",
+          StringRef gpuTiles = kDefaultGpuTiles);
 
 } // namespace mlir::sieve
 

@@ -23,6 +23,9 @@ struct MarkEntryPointsPass
   void runOnOperation() override {
     UnitAttr unit = UnitAttr::get(&getContext());
     for (auto func : getOperation().getOps<func::FuncOp>()) {
+      for (NamedAttribute attr : llvm::to_vector(func->getDiscardableAttrs()))
+        if (attr.getName().strref().starts_with("sieve."))
+          func->removeDiscardableAttr(attr.getName());
       if (func.isPublic() && !func.isExternal())
         func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
       for (unsigned i = 0; i < func.getNumArguments(); ++i)

@@ -27,8 +27,9 @@ def MarkEntryPoints : Pass<"sieve-mark-entry-points", "::mlir::ModuleOp"> {
     pointer to its descriptor: the ABI the runtime calls bundles with.
     Private functions (outlined helpers) are left alone. The `sieve.*`
     argument and result attributes (`sieve.name`, `sieve.tokens_multiple`),
-    which described the signature for the manifest, are dropped: LLVM has no
-    meaning for them.
+    which described the signature for the manifest, and the functions' own
+    (`sieve.gpu_tiles`, `sieve.variant_of`, consumed by the GPU lowering) are
+    dropped: LLVM has no meaning for them.
   }];
 }
 

@@ -64,11 +64,16 @@ std::shared_ptr<Bundle> Bundle::load(const std::string &directory) {
       gpu && !errors.empty())
     throw Error("bundle " + directory + ": " + errors);
   for (const FunctionSpec &fn : m.functions) {
-    void *address = dlsym(bundle->handle_, fn.symbol.c_str());
-    if (!address)
-      throw Error("bundle " + directory + ": " + m.library + " has no symbol " +
-                  fn.symbol + " for function " + fn.name);
-    bundle->entries_[fn.name] = address;
+    std::vector<std::string> symbols = {fn.symbol};
+    for (size_t v = 1; v < fn.variants.size(); ++v)
+      symbols.push_back(fn.variants[v].symbol);
+    for (const std::string &symbol : symbols) {
+      void *address = dlsym(bundle->handle_, symbol.c_str());
+      if (!address)
+        throw Error("bundle " + directory + ": " + m.library +
+                    " has no symbol " + symbol + " for function " + fn.name);
+      bundle->entries_[fn.name].push_back(address);
+    }
   }
   return bundle;
 }
@@ -89,8 +94,13 @@ const FunctionSpec &Bundle::function(const std::string &name) const {
               "' (it has: " + known + ")");
 }
 
-void *Bundle::entry(const FunctionSpec &function) const {
-  return entries_.at(function.name);
+void *Bundle::entry(const FunctionSpec &function, size_t variant) const {
+  const std::vector<void *> &addresses = entries_.at(function.name);
+  if (variant >= addresses.size())
+    throw Error("bundle " + directory_ + ": function " + function.name +
+                " has " + std::to_string(addresses.size()) +
+                " variant(s); there is no variant " + std::to_string(variant));
+  return addresses[variant];
 }
 
 void *Bundle::lookup(const char *symbol) const {

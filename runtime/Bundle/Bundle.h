@@ -38,8 +38,9 @@ public:
   /// The function called `name`; throws Error listing the functions there
   /// are when there is none.
   const FunctionSpec &function(const std::string &name) const;
-  /// The address of a function's entry point.
-  void *entry(const FunctionSpec &function) const;
+  /// The address of a function's entry point: its default, or variant
+  /// `variant` (< function.variantCount(); throws Error otherwise).
+  void *entry(const FunctionSpec &function, size_t variant = 0) const;
   /// A symbol of the library or its dependencies, or null.
   void *lookup(const char *symbol) const;
 
@@ -49,7 +50,8 @@ private:
   std::string directory_;
   Manifest manifest_;
   void *handle_ = nullptr;
-  std::map<std::string, void *> entries_;
+  /// By function name: the address of each variant (one when it has none).
+  std::map<std::string, std::vector<void *>> entries_;
 };
 
 } // namespace sieve::runtime

@@ -32,6 +32,13 @@ std::string ArgSpec::describe() const {
   return text + "]";
 }
 
+int FunctionSpec::findVariant(const std::string &tiles) const {
+  for (size_t i = 0; i < variants.size(); ++i)
+    if (variants[i].tiles == tiles)
+      return static_cast<int>(i);
+  return -1;
+}
+
 size_t FunctionSpec::count(ArgKind kind) const {
   size_t n = 0;
   for (const ArgSpec &arg : args)
@@ -171,6 +178,22 @@ Manifest Manifest::parse(const std::string &text, const std::string &where) {
         r.fail(apath + "dtype", "of a scalar must be i64");
       }
       fn.args.push_back(std::move(arg));
+    }
+    if (functions[f].contains("variants")) {
+      const json &variants = r.array(functions[f], "variants", fpath);
+      for (size_t v = 0; v < variants.size(); ++v) {
+        std::string vpath = fpath + "variants[" + std::to_string(v) + "].";
+        VariantSpec variant{r.string(variants[v], "symbol", vpath),
+                            r.string(variants[v], "tiles", vpath)};
+        if (fn.findVariant(variant.tiles) >= 0)
+          r.fail(vpath + "tiles", "repeats '" + variant.tiles + "'");
+        fn.variants.push_back(std::move(variant));
+      }
+      if (fn.variants.empty())
+        r.fail(fpath + "variants", "is empty");
+      if (fn.variants[0].symbol != fn.symbol)
+        r.fail(fpath + "variants[0].symbol",
+               "must be the function's own symbol " + fn.symbol);
     }
     m.functions.push_back(std::move(fn));
   }

@@ -40,11 +40,26 @@ struct ArgSpec {
   std::vector<int64_t> shapeFor(int64_t tokens) const;
 };
 
+/// A compiled variant of a function (GPU bundles): the same arguments,
+/// kernels generated with other CVMM tiles.
+struct VariantSpec {
+  std::string symbol;
+  /// The tile configuration, MxNxKxSxP (warps along rows and columns,
+  /// k-tile, pipeline stages, weight-gradient split-K).
+  std::string tiles;
+};
+
 struct FunctionSpec {
   std::string name;
   std::string symbol;
   std::vector<ArgSpec> args;
+  /// Empty (one way to run it), or every variant, `symbol`'s first.
+  std::vector<VariantSpec> variants;
   size_t count(ArgKind kind) const;
+  /// How many ways there are to run it (at least 1).
+  size_t variantCount() const { return variants.empty() ? 1 : variants.size(); }
+  /// The variant whose tiles are `tiles`, or -1.
+  int findVariant(const std::string &tiles) const;
 };
 
 struct Manifest {

@@ -127,7 +127,8 @@ void GpuExecutor::launch(CUfunction function, std::array<unsigned, 3> grid,
 void GpuExecutor::call(const Bundle &bundle, const std::string &function,
                        const std::vector<const DeviceTensor *> &inputs,
                        const std::vector<int64_t> &scalars,
-                       const std::vector<DeviceTensor *> &outputs) {
+                       const std::vector<DeviceTensor *> &outputs,
+                       size_t variant) {
   const FunctionSpec &fn = bundle.function(function);
   if (!bundle.isGpu())
     throw Error("bundle " + bundle.directory() + " targets '" +
@@ -149,7 +150,7 @@ void GpuExecutor::call(const Bundle &bundle, const std::string &function,
   GpuRuntime::takeErrors();
   GpuRuntime::setCurrentStream(stream_);
   try {
-    callEntryPoint(bundle.entry(fn), fn, in, scalars, out);
+    callEntryPoint(bundle.entry(fn, variant), fn, in, scalars, out);
   } catch (...) {
     GpuRuntime::setCurrentStream(nullptr);
     throw;
@@ -161,7 +162,8 @@ void GpuExecutor::call(const Bundle &bundle, const std::string &function,
 std::vector<Tensor> GpuExecutor::run(const Bundle &bundle,
                                      const std::string &function,
                                      const std::vector<const Tensor *> &inputs,
-                                     const std::vector<int64_t> &scalars) {
+                                     const std::vector<int64_t> &scalars,
+                                     size_t variant) {
   const FunctionSpec &fn = bundle.function(function);
   checkArgumentCounts(fn, inputs.size(), scalars.size(),
                       fn.count(ArgKind::Output));
@@ -182,7 +184,7 @@ std::vector<Tensor> GpuExecutor::run(const Bundle &bundle,
     in.push_back(&tensor);
   for (DeviceTensor &tensor : deviceOutputs)
     out.push_back(&tensor);
-  call(bundle, function, in, scalars, out);
+  call(bundle, function, in, scalars, out, variant);
 
   std::vector<Tensor> results;
   for (DeviceTensor &tensor : deviceOutputs)

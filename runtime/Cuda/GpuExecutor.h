@@ -69,11 +69,12 @@ public:
   void synchronize(const std::string &context = "the GPU");
 
   /// Calls `function` of a GPU bundle on device tensors (inputs and scalars
-  /// in manifest order, caller-provided outputs) and waits for it.
+  /// in manifest order, caller-provided outputs) and waits for it;
+  /// `variant` picks one of the function's compiled tile variants.
   void call(const Bundle &bundle, const std::string &function,
             const std::vector<const DeviceTensor *> &inputs,
             const std::vector<int64_t> &scalars,
-            const std::vector<DeviceTensor *> &outputs);
+            const std::vector<DeviceTensor *> &outputs, size_t variant = 0);
 
   /// Launches a kernel of a module the caller loaded (support kernels) on
   /// the executor's stream; `what` names it in errors.
@@ -85,7 +86,8 @@ public:
   /// tensors (shaped as HostExecutor::run shapes them).
   std::vector<Tensor> run(const Bundle &bundle, const std::string &function,
                           const std::vector<const Tensor *> &inputs,
-                          const std::vector<int64_t> &scalars = {});
+                          const std::vector<int64_t> &scalars = {},
+                          size_t variant = 0);
 
 private:
   GpuExecutor() = default;

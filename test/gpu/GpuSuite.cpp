@@ -4,7 +4,8 @@
 // BUNDLES/<model>/sm_80, sm_90a and the tensor-core variants -tf32, -bf16,
 // -f16, compiled ahead of time by tools/scripts/gpu-bundles.sh), runs each
 // forward, training forward and backward function on the GPU and on the host
-// with the same inputs and compares every output:
+// (every compiled tile variant of it) with the same inputs and compares
+// every output:
 //   f32, CVMM in f32: max |gpu - host| <= 1e-4 * max |host| (the orders of
 //        the sums differ between the host's and the GPU's tiles);
 //   f32, CVMM on the tensor cores in tf32 or f16 (10-bit mantissas in the
@@ -131,18 +132,29 @@ check(const std::string &label, const Bundle &host, const Bundle &gpu,
       scalars.push_back(kSeed);
   }
   std::vector<Tensor> hostOut = cpu.run(host, function, inputs, scalars);
-  std::vector<Tensor> gpuOut = device.run(gpu, function, inputs, scalars);
+  // Every compiled tile variant of the function, each against the host.
+  const FunctionSpec &gpuFn = gpu.function(function);
+  for (size_t variant = 0; variant < gpuFn.variantCount(); ++variant) {
+    std::vector<Tensor> gpuOut =
+        device.run(gpu, function, inputs, scalars, variant);
+    std::string tiles = gpuFn.variants.empty()
+                            ? ""
+                            : " [tiles " + gpuFn.variants[variant].tiles + "]";
+    size_t next = 0;
+    for (const ArgSpec &arg : fn.args) {
+      if (arg.kind != ArgKind::Output)
+        continue;
+      bool ok = compare(label + " " + function + tiles + " " + arg.name,
+                        hostOut[next], gpuOut[next], tolerance);
+      (ok ? counts.passed : counts.failed)++;
+      ++next;
+    }
+  }
   std::map<std::string, Tensor> results;
   size_t next = 0;
-  for (const ArgSpec &arg : fn.args) {
-    if (arg.kind != ArgKind::Output)
-      continue;
-    bool ok = compare(label + " " + function + " " + arg.name, hostOut[next],
-                      gpuOut[next], tolerance);
-    (ok ? counts.passed : counts.failed)++;
-    results.emplace(arg.name, std::move(hostOut[next]));
-    ++next;
-  }
+  for (const ArgSpec &arg : fn.args)
+    if (arg.kind == ArgKind::Output)
+      results.emplace(arg.name, std::move(hostOut[next++]));
   return results;
 }
 

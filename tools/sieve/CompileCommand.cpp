@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 #include "compiler/Driver/Compile.h"
 #include "compiler/Pipelines/Stages.h"
 #include "compiler/Target/Cuda/CudaTarget.h"
@@ -49,6 +50,13 @@ static cl::opt<std::string> gpuPrecision(
     cl::desc("How GPU targets compute CVMM: f32 (exact FMAs), or tf32, f16, "
              "bf16 (tensor cores, f32 sums)"),
     cl::init("f32"), cl::sub(compileCommand));
+static cl::opt<std::string> gpuTiles(
+    "gpu-tiles",
+    cl::desc("GPU targets: the CVMM tile configurations the bundle holds a "
+             "variant of each entry point for, comma-separated MxNxKxSxP "
+             "(warps along rows and columns, k-tile, pipeline stages, "
+             "weight-gradient split-K), the default first"),
+    cl::init(mlir::sieve::kDefaultGpuTiles), cl::sub(compileCommand));
 static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Kernel cache directory (default: $SIEVE_CACHE_DIR, "
@@ -76,6 +84,16 @@ int mlir::sieve::driver::runCompileCommand() {
                gpuPrecision.getValue(), llvm::join(getGpuPrecisions(), ", "));
     return 1;
   }
+  for (llvm::StringRef tiles : llvm::split(gpuTiles.getValue(), ',')) {
+    std::optional<GemmTileConfig> config = GemmTileConfig::parse(tiles);
+    std::string why = config ? config->invalidReason()
+                             : "expected MxNxKxSxP, e.g. 2x2x16x1x1";
+    if (!why.empty()) {
+      fmt::print(stderr, "sieve compile: error: --gpu-tiles '{}': {}\n",
+                 tiles.str(), why);
+      return 1;
+    }
+  }
   if (!hostCpu.empty()) {
     std::string error;
     if (!HostTarget::named(hostCpu, error)) {
@@ -100,6 +118,7 @@ int mlir::sieve::driver::runCompileCommand() {
   options.target = targetName;
   options.hostCpu = hostCpu;
   options.gpuPrecision = gpuPrecision;
+  options.gpuTiles = gpuTiles;
   FailureOr<CompileOutcome> outcome = compileToBundle(*module, options);
   if (failed(outcome))
     return 1;

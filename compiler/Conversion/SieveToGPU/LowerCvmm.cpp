@@ -39,22 +39,6 @@ Value ceilDiv(LoopBuilder &b, Value value, int64_t divisor) {
                                     b.index(divisor));
 }
 
-/// `ifTrue ? load() : 0.0f`, the load made only where it is in bounds.
-Value loadOrZero(LoopBuilder &b, Value inBounds,
-                 function_ref<Value(LoopBuilder &)> load) {
-  auto branch = scf::IfOp::create(b.builder(), b.location(),
-                                  b.builder().getF32Type(), inBounds,
-                                  /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b.builder());
-    b.builder().setInsertionPointToStart(&branch.getThenRegion().front());
-    scf::YieldOp::create(b.builder(), b.location(), load(b));
-    b.builder().setInsertionPointToStart(&branch.getElseRegion().front());
-    scf::YieldOp::create(b.builder(), b.location(), b.f32(0.0));
-  }
-  return branch.getResult(0);
-}
-
 /// Token and slot of the pair at sorted position `j`.
 std::pair<Value, Value> pairAt(LoopBuilder &b, Value pairs, Value j,
                                int64_t k) {
@@ -114,37 +98,35 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
             kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN()));
         Value busy = kb.cmp(arith::CmpIPredicate::sge, expert, kb.index(0));
         kb.ifThen(busy, [&](LoopBuilder &tb) {
-          SmallVector<Value> acc = tb.forEach(
-              tb.index(0), ceilDiv(tb, inWidth, cfg.kTile),
-              gemm.zeroAccumulators(tb),
-              [&](LoopBuilder &sb, Value step, ValueRange carried) {
-                Value kBegin = sb.mul(step, sb.index(cfg.kTile));
-                gemm.barrier(sb);
-                gemm.fillTiles(
-                    sb,
-                    [&](LoopBuilder &lb, Value row, Value kk) {
-                      Value j = lb.add(rowBegin, row);
-                      Value m = lb.add(kBegin, kk);
-                      Value ok = bothBelow(lb, j, rowEnd, m, inWidth);
-                      return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
-                        Value r = rowIn(ib, op.getInputRows(), pairs, j, k);
-                        return ib.loadF32(input, {r, m});
-                      });
-                    },
-                    /*aRowFastest=*/false,
-                    [&](LoopBuilder &lb, Value kk, Value n) {
-                      Value m = lb.add(kBegin, kk);
-                      Value l = lb.add(columnBegin, n);
-                      Value ok = bothBelow(lb, m, inWidth, l, outWidth);
-                      return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
-                        return transposed ? ib.loadF32(weight, {expert, l, m})
-                                          : ib.loadF32(weight, {expert, m, l});
-                      });
-                    },
-                    /*bColumnFastest=*/!transposed);
-                gemm.barrier(sb);
-                return gemm.multiplyTiles(sb, carried);
-              });
+          // A: the expert's sorted rows (gathered by token where the input
+          // is token-ordered) by the reduction over in_width.
+          TileOperand a, bOp;
+          a.inBounds = [&](LoopBuilder &lb, Value step, Value row, Value kk) {
+            Value m = lb.add(lb.mul(step, lb.index(cfg.kTile)), kk);
+            return bothBelow(lb, lb.add(rowBegin, row), rowEnd, m, inWidth);
+          };
+          a.address = [&](LoopBuilder &lb, Value step, Value row, Value kk) {
+            Value j = lb.add(rowBegin, row);
+            Value m = lb.add(lb.mul(step, lb.index(cfg.kTile)), kk);
+            return std::pair{input,
+                             SmallVector<Value>{
+                                 rowIn(lb, op.getInputRows(), pairs, j, k), m}};
+          };
+          // B: the expert's weight, (in_width x out_width) or transposed.
+          bOp.inBounds = [&](LoopBuilder &lb, Value step, Value kk, Value n) {
+            Value m = lb.add(lb.mul(step, lb.index(cfg.kTile)), kk);
+            return bothBelow(lb, m, inWidth, lb.add(columnBegin, n), outWidth);
+          };
+          bOp.address = [&](LoopBuilder &lb, Value step, Value kk, Value n) {
+            Value m = lb.add(lb.mul(step, lb.index(cfg.kTile)), kk);
+            Value l = lb.add(columnBegin, n);
+            return std::pair{weight, transposed
+                                         ? SmallVector<Value>{expert, l, m}
+                                         : SmallVector<Value>{expert, m, l}};
+          };
+          bOp.rowFastest = transposed;
+          SmallVector<Value> acc = gemm.accumulate(
+              tb, tb.index(0), ceilDiv(tb, inWidth, cfg.kTile), a, bOp);
           gemm.forEachResult(
               tb, acc,
               [&](LoopBuilder &eb, Value row, Value column, Value value) {
@@ -178,55 +160,71 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
   Value numExperts = b.dim(out, 0), inWidth = b.dim(out, 1);
   Value outWidth = b.dim(out, 2);
 
+  // Split-K: blocks (z = expert * splitK + part) share an expert's
+  // reduction steps.
+  int64_t splitK = cfg.splitK;
   TiledGemm::launch(
       b, cfg,
       {ceilDiv(b, inWidth, cfg.tileM()), ceilDiv(b, outWidth, cfg.tileN()),
-       numExperts},
+       splitK == 1 ? numExperts : b.mul(numExperts, b.index(splitK))},
       [&](LoopBuilder &kb, TiledGemm &gemm) {
         gpu::LaunchOp launch = gemm.op();
-        Value expert = launch.getBlockIds().z;
+        Value z = launch.getBlockIds().z;
+        Value expert = splitK == 1 ? z : kb.divu(z, kb.index(splitK));
+        Value part = splitK == 1 ? kb.index(0) : kb.remu(z, kb.index(splitK));
         Value mBegin = kb.mul(launch.getBlockIds().x, kb.index(cfg.tileM()));
         Value columnBegin =
             kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN()));
         Value rowBegin = kb.loadIndex(offsets, {expert});
         Value rowEnd = kb.loadIndex(offsets, {kb.add(expert, kb.index(1))});
-        SmallVector<Value> acc = kb.forEach(
-            kb.index(0), ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile),
-            gemm.zeroAccumulators(kb),
-            [&](LoopBuilder &sb, Value step, ValueRange carried) {
-              Value jBegin =
-                  sb.add(rowBegin, sb.mul(step, sb.index(cfg.kTile)));
-              gemm.barrier(sb);
-              gemm.fillTiles(
-                  sb,
-                  [&](LoopBuilder &lb, Value row, Value jj) {
-                    Value j = lb.add(jBegin, jj);
-                    Value m = lb.add(mBegin, row);
-                    Value ok = bothBelow(lb, j, rowEnd, m, inWidth);
-                    return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
-                      auto [token, slot] = pairAt(ib, pairs, j, k);
-                      Value r =
-                          op.getInputRows() == RowOrder::Token ? token : j;
-                      Value v = ib.loadF32(input, {r, m});
-                      if (scale)
-                        v = ib.mulf(v, ib.loadF32(scale, {token, slot}));
-                      return v;
-                    });
-                  },
-                  /*aRowFastest=*/true,
-                  [&](LoopBuilder &lb, Value jj, Value n) {
-                    Value j = lb.add(jBegin, jj);
-                    Value l = lb.add(columnBegin, n);
-                    Value ok = bothBelow(lb, j, rowEnd, l, outWidth);
-                    return loadOrZero(lb, ok, [&](LoopBuilder &ib) {
-                      Value r = rowIn(ib, op.getGradRows(), pairs, j, k);
-                      return ib.loadF32(grad, {r, l});
-                    });
-                  },
-                  /*bColumnFastest=*/true);
-              gemm.barrier(sb);
-              return gemm.multiplyTiles(sb, carried);
-            });
+        Value steps = ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile);
+        Value firstStep = part, endStep = steps;
+        if (splitK > 1) {
+          Value perPart = ceilDiv(kb, steps, splitK);
+          auto atMost = [&](Value value, Value limit) {
+            return kb.select(kb.cmp(arith::CmpIPredicate::ult, value, limit),
+                             value, limit);
+          };
+          firstStep = atMost(kb.mul(part, perPart), steps);
+          endStep = atMost(kb.add(firstStep, perPart), steps);
+        }
+        auto rowOf = [&](LoopBuilder &lb, Value step, Value jj) {
+          return lb.add(rowBegin,
+                        lb.add(lb.mul(step, lb.index(cfg.kTile)), jj));
+        };
+        // A: the input's rows of the expert, transposed (tileM input
+        // columns by the reduction over rows), scaled per pair.
+        TileOperand a, bOp;
+        a.inBounds = [&](LoopBuilder &lb, Value step, Value row, Value jj) {
+          return bothBelow(lb, rowOf(lb, step, jj), rowEnd, lb.add(mBegin, row),
+                           inWidth);
+        };
+        a.address = [&](LoopBuilder &lb, Value step, Value row, Value jj) {
+          Value j = rowOf(lb, step, jj);
+          return std::pair{input, SmallVector<Value>{
+                                      rowIn(lb, op.getInputRows(), pairs, j, k),
+                                      lb.add(mBegin, row)}};
+        };
+        a.rowFastest = true;
+        if (scale)
+          a.scale = [&](LoopBuilder &lb, Value step, Value, Value jj) {
+            auto [token, slot] = pairAt(lb, pairs, rowOf(lb, step, jj), k);
+            return lb.loadF32(scale, {token, slot});
+          };
+        // B: the output gradient's rows of the expert.
+        bOp.inBounds = [&](LoopBuilder &lb, Value step, Value jj, Value n) {
+          return bothBelow(lb, rowOf(lb, step, jj), rowEnd,
+                           lb.add(columnBegin, n), outWidth);
+        };
+        bOp.address = [&](LoopBuilder &lb, Value step, Value jj, Value n) {
+          Value j = rowOf(lb, step, jj);
+          return std::pair{
+              grad, SmallVector<Value>{rowIn(lb, op.getGradRows(), pairs, j, k),
+                                       lb.add(columnBegin, n)}};
+        };
+        bOp.rowFastest = false;
+        SmallVector<Value> acc =
+            gemm.accumulate(kb, firstStep, endStep, a, bOp);
         gemm.forEachResult(
             kb, acc,
             [&](LoopBuilder &eb, Value row, Value column, Value value) {
@@ -234,6 +232,12 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
               Value l = eb.add(columnBegin, column);
               Value ok = bothBelow(eb, m, inWidth, l, outWidth);
               eb.ifThen(ok, [&](LoopBuilder &sb) {
+                if (splitK > 1) {
+                  memref::AtomicRMWOp::create(sb.builder(), sb.location(),
+                                              arith::AtomicRMWKind::addf, value,
+                                              out, ValueRange{expert, m, l});
+                  return;
+                }
                 sb.storeF32(sb.addf(sb.loadF32(out, {expert, m, l}), value),
                             out, {expert, m, l});
               });

@@ -4,6 +4,7 @@
 #include "compiler/Conversion/SieveToGPU/Lowerings.h"
 #include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -38,17 +39,39 @@ struct ConvertCvmmToGPUPass
       return signalPassFailure();
     }
     config.precision = *parsed;
-    if (warpsM < 1 || warpsN < 1 || warpsM * warpsN > 32 || kTile < 16 ||
-        kTile % 16 != 0 || (config.tileM() * kTile) % config.threads() != 0 ||
-        (config.tileN() * kTile) % config.threads() != 0) {
+    config.stages = stages;
+    config.splitK = splitK;
+    std::string invalid = config.invalidReason();
+    if (!invalid.empty()) {
       emitError(getOperation()->getLoc())
           << "tile configuration warps-m=" << warpsM.getValue()
           << " warps-n=" << warpsN.getValue() << " k-tile=" << kTile.getValue()
-          << " is invalid: k-tile must be a multiple of 16 and at most 32 "
-             "warps may share a block";
+          << " stages=" << stages.getValue() << " split-k=" << splitK.getValue()
+          << " is invalid: " << invalid;
       return signalPassFailure();
     }
-    if (failed(mlir::sieve::lowerCvmmsToGpu(getOperation(), config)))
+    // Functions with their own tiles first; the options cover the rest.
+    WalkResult walked = getOperation()->walk([&](func::FuncOp func) {
+      auto tiles =
+          func->getAttrOfType<StringAttr>(mlir::sieve::kGpuTilesAttrName);
+      if (!tiles)
+        return WalkResult::advance();
+      std::optional<mlir::sieve::GemmTileConfig> own =
+          mlir::sieve::GemmTileConfig::parse(tiles.getValue());
+      std::string why =
+          own ? own->invalidReason() : "expected MxNxKxSxP, e.g. 2x2x16x1x1";
+      if (!why.empty()) {
+        func.emitError() << mlir::sieve::kGpuTilesAttrName << " '"
+                         << tiles.getValue() << "' is invalid: " << why;
+        return WalkResult::interrupt();
+      }
+      own->precision = config.precision;
+      if (failed(mlir::sieve::lowerCvmmsToGpu(func, *own)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (walked.wasInterrupted() ||
+        failed(mlir::sieve::lowerCvmmsToGpu(getOperation(), config)))
       signalPassFailure();
   }
 };

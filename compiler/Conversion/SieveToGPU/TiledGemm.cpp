@@ -28,6 +28,48 @@ std::optional<GemmPrecision> mlir::sieve::parseGemmPrecision(StringRef name) {
   return std::nullopt;
 }
 
+std::string GemmTileConfig::invalidReason() const {
+  if (warpsM < 1 || warpsN < 1 || warpsM * warpsN > 32)
+    return "at most 32 warps may share a block";
+  if (kTile < 16 || kTile % 16 != 0)
+    return "k-tile must be a multiple of 16";
+  if ((tileM() * kTile) % threads() != 0 || (tileN() * kTile) % threads() != 0)
+    return "each thread must fill as many tile elements";
+  if (stages < 1 || stages > 4)
+    return "stages must be 1 to 4";
+  if (splitK < 1 || splitK > 64)
+    return "split-k must be 1 to 64";
+  if (sharedMemoryBytes() > kMaxStaticSharedMemoryBytes)
+    return "its tiles need " + std::to_string(sharedMemoryBytes()) +
+           " bytes of shared memory, more than the " +
+           std::to_string(kMaxStaticSharedMemoryBytes) + " a block may have";
+  return "";
+}
+
+std::string GemmTileConfig::str() const {
+  return std::to_string(warpsM) + "x" + std::to_string(warpsN) + "x" +
+         std::to_string(kTile) + "x" + std::to_string(stages) + "x" +
+         std::to_string(splitK);
+}
+
+std::optional<GemmTileConfig> GemmTileConfig::parse(StringRef text) {
+  SmallVector<StringRef> parts;
+  text.split(parts, 'x');
+  if (parts.size() != 5)
+    return std::nullopt;
+  int64_t values[5];
+  for (auto [i, part] : llvm::enumerate(parts))
+    if (part.getAsInteger(10, values[i]))
+      return std::nullopt;
+  GemmTileConfig config;
+  config.warpsM = values[0];
+  config.warpsN = values[1];
+  config.kTile = values[2];
+  config.stages = values[3];
+  config.splitK = values[4];
+  return config;
+}
+
 gpu::LaunchOp
 TiledGemm::launch(LoopBuilder &b, const GemmTileConfig &config,
                   std::array<Value, 3> grid,
@@ -37,9 +79,15 @@ TiledGemm::launch(LoopBuilder &b, const GemmTileConfig &config,
   Attribute workgroup =
       gpu::AddressSpaceAttr::get(context, gpu::AddressSpace::Workgroup);
   Type f32 = builder.getF32Type();
-  auto aType = MemRefType::get({config.tileM(), config.aStride()}, f32,
+  // One stage keeps 2-D tiles; a pipeline has a ring of them.
+  auto shape = [&](int64_t rows, int64_t stride) {
+    return config.stages == 1
+               ? SmallVector<int64_t>{rows, stride}
+               : SmallVector<int64_t>{config.stages, rows, stride};
+  };
+  auto aType = MemRefType::get(shape(config.tileM(), config.aStride()), f32,
                                MemRefLayoutAttrInterface(), workgroup);
-  auto bType = MemRefType::get({config.kTile, config.bStride()}, f32,
+  auto bType = MemRefType::get(shape(config.kTile, config.bStride()), f32,
                                MemRefLayoutAttrInterface(), workgroup);
   Value one = b.index(1);
   auto launch = gpu::LaunchOp::create(
@@ -73,21 +121,162 @@ void TiledGemm::barrier(LoopBuilder &b) {
   gpu::BarrierOp::create(b.builder(), b.location());
 }
 
-void TiledGemm::fillTiles(LoopBuilder &b, TileLoad loadA, bool aRowFastest,
-                          TileLoad loadB, bool bColumnFastest) {
-  auto fill = [&](Value tile, int64_t rows, int64_t columns, bool rowFastest,
-                  TileLoad load) {
-    for (int64_t i = 0; i < rows * columns / cfg.threads(); ++i) {
-      Value linear = b.add(tid, b.index(i * cfg.threads()));
-      Value row = rowFastest ? b.remu(linear, b.index(rows))
-                             : b.divu(linear, b.index(columns));
-      Value column = rowFastest ? b.divu(linear, b.index(rows))
-                                : b.remu(linear, b.index(columns));
-      b.store(load(b, row, column), tile, {row, column});
-    }
+SmallVector<Value> TiledGemm::at(Value buffer, Value row, Value column) const {
+  if (cfg.stages == 1)
+    return {row, column};
+  return {buffer, row, column};
+}
+
+void TiledGemm::forEachOwned(
+    LoopBuilder &b, int64_t rows, int64_t columns, bool rowFastest,
+    function_ref<void(LoopBuilder &, Value, Value)> element) {
+  for (int64_t i = 0; i < rows * columns / cfg.threads(); ++i) {
+    Value linear = b.add(tid, b.index(i * cfg.threads()));
+    Value row = rowFastest ? b.remu(linear, b.index(rows))
+                           : b.divu(linear, b.index(columns));
+    Value column = rowFastest ? b.divu(linear, b.index(rows))
+                              : b.remu(linear, b.index(columns));
+    element(b, row, column);
+  }
+}
+
+SmallVector<Value> TiledGemm::accumulate(LoopBuilder &b, Value firstStep,
+                                         Value endStep, const TileOperand &a,
+                                         const TileOperand &bOp) {
+  if (cfg.stages == 1)
+    return accumulateInOrder(b, firstStep, endStep, a, bOp);
+  return accumulatePipelined(b, firstStep, endStep, a, bOp);
+}
+
+namespace {
+
+/// The element's value times its scale where it is inside the operand, 0
+/// elsewhere; loads only inside.
+Value loadElement(LoopBuilder &b, const TileOperand &operand, Value step,
+                  Value row, Value column) {
+  auto branch =
+      scf::IfOp::create(b.builder(), b.location(), b.builder().getF32Type(),
+                        operand.inBounds(b, step, row, column),
+                        /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b.builder());
+  b.builder().setInsertionPointToStart(&branch.getThenRegion().front());
+  auto [memref, indices] = operand.address(b, step, row, column);
+  Value value = b.loadF32(memref, indices);
+  if (operand.scale)
+    value = b.mulf(value, operand.scale(b, step, row, column));
+  scf::YieldOp::create(b.builder(), b.location(), value);
+  b.builder().setInsertionPointToStart(&branch.getElseRegion().front());
+  scf::YieldOp::create(b.builder(), b.location(), b.f32(0.0));
+  return branch.getResult(0);
+}
+
+} // namespace
+
+SmallVector<Value> TiledGemm::accumulateInOrder(LoopBuilder &b, Value firstStep,
+                                                Value endStep,
+                                                const TileOperand &a,
+                                                const TileOperand &bOp) {
+  return b.forEach(
+      firstStep, endStep, zeroAccumulators(b),
+      [&](LoopBuilder &sb, Value step, ValueRange carried) {
+        barrier(sb);
+        auto fill = [&](Value tile, int64_t rows, int64_t columns,
+                        const TileOperand &operand) {
+          forEachOwned(sb, rows, columns, operand.rowFastest,
+                       [&](LoopBuilder &lb, Value row, Value column) {
+                         lb.store(loadElement(lb, operand, step, row, column),
+                                  tile, {row, column});
+                       });
+        };
+        fill(as, cfg.tileM(), cfg.kTile, a);
+        fill(bs, cfg.kTile, cfg.tileN(), bOp);
+        barrier(sb);
+        return multiplyTiles(sb, Value(), carried);
+      });
+}
+
+SmallVector<Value>
+TiledGemm::accumulatePipelined(LoopBuilder &b, Value firstStep, Value endStep,
+                               const TileOperand &a, const TileOperand &bOp) {
+  OpBuilder &builder = b.builder();
+  Location loc = b.location();
+  int64_t stages = cfg.stages;
+  auto waitForAllBut = [&](LoopBuilder &lb, int64_t pending) {
+    NVVM::CpAsyncWaitGroupOp::create(lb.builder(), lb.location(),
+                                     lb.builder().getI32IntegerAttr(pending));
   };
-  fill(as, cfg.tileM(), cfg.kTile, aRowFastest, loadA);
-  fill(bs, cfg.kTile, cfg.tileN(), !bColumnFastest, loadB);
+  // Starts the copies of `step` into `buffer` (zeros past endStep) as one
+  // group.
+  auto issue = [&](LoopBuilder &lb, Value step, Value buffer) {
+    Value live = lb.cmp(arith::CmpIPredicate::ult, step, endStep);
+    auto copy = [&](Value tile, int64_t rows, int64_t columns,
+                    const TileOperand &operand) {
+      forEachOwned(
+          lb, rows, columns, operand.rowFastest,
+          [&](LoopBuilder &cb, Value row, Value column) {
+            Value inside =
+                cb.andi(live, operand.inBounds(cb, step, row, column));
+            Value zero = cb.index(0);
+            auto [memref, indices] = operand.address(
+                cb, cb.select(inside, step, firstStep),
+                cb.select(inside, row, zero), cb.select(inside, column, zero));
+            nvgpu::DeviceAsyncCopyOp::create(
+                cb.builder(), cb.location(),
+                nvgpu::DeviceAsyncTokenType::get(cb.builder().getContext()),
+                tile, at(buffer, row, column), memref, indices,
+                cb.builder().getIndexAttr(1),
+                cb.select(inside, cb.index(1), zero), UnitAttr());
+          });
+    };
+    copy(as, cfg.tileM(), cfg.kTile, a);
+    copy(bs, cfg.kTile, cfg.tileN(), bOp);
+    NVVM::CpAsyncCommitGroupOp::create(lb.builder(), lb.location());
+  };
+  auto bufferOf = [&](LoopBuilder &lb, Value step) {
+    return lb.remu(lb.sub(step, firstStep), lb.index(stages));
+  };
+
+  // An empty range issues nothing (pipelined copies read at (firstStep, 0,
+  // 0), which the caller guarantees only for a non-empty range).
+  Value nonEmpty = b.cmp(arith::CmpIPredicate::ult, firstStep, endStep);
+  SmallVector<Value> zeros = zeroAccumulators(b);
+  auto branch = scf::IfOp::create(builder, loc, ValueRange(zeros).getTypes(),
+                                  nonEmpty, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&branch.getElseRegion().front());
+  scf::YieldOp::create(builder, loc, zeros);
+  builder.setInsertionPointToStart(&branch.getThenRegion().front());
+  for (int64_t s = 0; s + 1 < stages; ++s)
+    issue(b, b.add(firstStep, b.index(s)), b.index(s));
+  SmallVector<Value> acc = b.forEach(
+      firstStep, endStep, zeros,
+      [&](LoopBuilder &sb, Value step, ValueRange carried) {
+        Value buffer = bufferOf(sb, step);
+        // This step's copies are done: the thread's own are visible to it
+        // (and can be scaled in place), the barrier makes all of them
+        // visible and frees the buffer the last step read.
+        waitForAllBut(sb, stages - 2);
+        if (a.scale)
+          forEachOwned(
+              sb, cfg.tileM(), cfg.kTile, a.rowFastest,
+              [&](LoopBuilder &lb, Value row, Value column) {
+                lb.ifThen(a.inBounds(lb, step, row, column),
+                          [&](LoopBuilder &ib) {
+                            SmallVector<Value> where = at(buffer, row, column);
+                            ib.store(ib.mulf(ib.load(as, where),
+                                             a.scale(ib, step, row, column)),
+                                     as, where);
+                          });
+              });
+        barrier(sb);
+        Value ahead = sb.add(step, sb.index(stages - 1));
+        issue(sb, ahead, bufferOf(sb, ahead));
+        return multiplyTiles(sb, buffer, carried);
+      });
+  // No copy may still be writing when the block exits.
+  waitForAllBut(b, 0);
+  scf::YieldOp::create(builder, loc, acc);
+  return SmallVector<Value>(branch.getResults());
 }
 
 SmallVector<Value> TiledGemm::zeroAccumulators(LoopBuilder &b) {
@@ -98,7 +287,7 @@ SmallVector<Value> TiledGemm::zeroAccumulators(LoopBuilder &b) {
   return SmallVector<Value>(kFragmentsM * kFragmentsN, zero);
 }
 
-SmallVector<Value> TiledGemm::multiplyTiles(LoopBuilder &b,
+SmallVector<Value> TiledGemm::multiplyTiles(LoopBuilder &b, Value buffer,
                                             ValueRange accumulators) {
   OpBuilder &builder = b.builder();
   Location loc = b.location();
@@ -107,15 +296,16 @@ SmallVector<Value> TiledGemm::multiplyTiles(LoopBuilder &b,
   auto aAt = [&](int64_t fragment, int64_t rowHalf, Value k) {
     Value row =
         b.add(b.add(warpRow, b.index(fragment * 16 + rowHalf * 8)), group);
-    return b.load(as, {row, k});
+    return b.load(as, at(buffer, row, k));
   };
   auto bAt = [&](int64_t fragment, Value k, Value column) {
-    return b.load(bs,
-                  {k, b.add(b.add(warpColumn, b.index(fragment * 8)), column)});
+    return b.load(
+        bs,
+        at(buffer, k, b.add(b.add(warpColumn, b.index(fragment * 8)), column)));
   };
   if (cfg.precision == GemmPrecision::F16 ||
       cfg.precision == GemmPrecision::BF16)
-    return multiplyHalfTiles(b, accumulators);
+    return multiplyHalfTiles(b, buffer, accumulators);
   if (cfg.precision == GemmPrecision::TF32) {
     auto aType = VectorType::get({4, 1}, f32);
     auto bType = VectorType::get({2, 1}, f32);
@@ -182,7 +372,7 @@ void TiledGemm::forEachResult(
         }
 }
 
-SmallVector<Value> TiledGemm::multiplyHalfTiles(LoopBuilder &b,
+SmallVector<Value> TiledGemm::multiplyHalfTiles(LoopBuilder &b, Value buffer,
                                                 ValueRange accumulators) {
   OpBuilder &builder = b.builder();
   Location loc = b.location();
@@ -194,9 +384,10 @@ SmallVector<Value> TiledGemm::multiplyHalfTiles(LoopBuilder &b,
   // Two f32 tile values rounded to halves: one register of a fragment.
   using Pair = std::array<Value, 2>;
   auto pair = [&](Value tile, Value r0, Value c0, Value r1, Value c1) {
-    return Pair{
-        arith::TruncFOp::create(builder, loc, half, b.load(tile, {r0, c0})),
-        arith::TruncFOp::create(builder, loc, half, b.load(tile, {r1, c1}))};
+    return Pair{arith::TruncFOp::create(builder, loc, half,
+                                        b.load(tile, at(buffer, r0, c0))),
+                arith::TruncFOp::create(builder, loc, half,
+                                        b.load(tile, at(buffer, r1, c1)))};
   };
   // A fragment's registers as an nvgpu operand, vector<N x 2 x half>.
   auto asVector = [&](ArrayRef<Pair> registers) {

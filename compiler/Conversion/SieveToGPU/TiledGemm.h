@@ -15,6 +15,11 @@
 //   - f32: the same fragments as vector.outerproduct FMAs, exact f32.
 // What is loaded into the tiles and where results go is the caller's.
 //
+// With `stages` > 1 the tiles are a ring of `stages` buffers filled by
+// cp.async (nvgpu.device_async_copy, 4 bytes a thread, zero-filled outside
+// the operands): the loads of `stages` - 1 reduction steps are in flight
+// while the tensor cores work on the current one.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SIEVE_COMPILER_CONVERSION_SIEVETOGPU_TILEDGEMM_H
@@ -26,6 +31,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 
 namespace mlir::sieve {
 
@@ -37,6 +43,12 @@ std::optional<GemmPrecision> parseGemmPrecision(StringRef name);
 struct GemmTileConfig {
   int64_t warpsM = 2, warpsN = 2, kTile = 16;
   GemmPrecision precision = GemmPrecision::F32;
+  /// Shared-memory buffers in the reduction's pipeline (1: synchronous
+  /// loads, 2 to 4: cp.async with that many steps staged).
+  int64_t stages = 1;
+  /// Weight gradients: blocks sharing one expert's reduction, each adding
+  /// its part atomically (1: one block, in order, deterministic).
+  int64_t splitK = 1;
   /// The reduction steps one tensor-core instruction takes (1: FMAs).
   int64_t kStep() const {
     return precision == GemmPrecision::F32    ? 1
@@ -51,6 +63,47 @@ struct GemmTileConfig {
   /// 32 different banks.
   int64_t aStride() const { return kTile + 4; }
   int64_t bStride() const { return tileN() + 8; }
+  /// The block's static shared memory.
+  int64_t sharedMemoryBytes() const {
+    return 4 * stages * (tileM() * aStride() + kTile * bStride());
+  }
+  /// Why the kernels cannot be generated with this configuration (tile
+  /// shape, threads, the 48 KiB of static shared memory a block may have),
+  /// or empty when they can.
+  std::string invalidReason() const;
+  /// "warps_m x warps_n x k_tile x stages x split_k", e.g. "2x2x16x1x1".
+  std::string str() const;
+  /// Parses str()'s form (the precision is not part of it).
+  static std::optional<GemmTileConfig> parse(StringRef text);
+};
+
+/// The function attribute that holds a function's tile configuration
+/// (GemmTileConfig::str()), and the one that names the entry point a copy is
+/// a variant of (sieve-expand-gpu-tile-variants).
+constexpr StringLiteral kGpuTilesAttrName = "sieve.gpu_tiles";
+constexpr StringLiteral kVariantOfAttrName = "sieve.variant_of";
+
+/// The most static shared memory a thread block may declare.
+constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
+
+/// One operand of a tiled reduction: element (row, column) of the tile of
+/// reduction step `step`.
+struct TileOperand {
+  using At =
+      std::function<Value(LoopBuilder &, Value step, Value row, Value column)>;
+  /// Whether the element lies inside the operand; must not read memory
+  /// (pipelined loads evaluate it for steps past the end).
+  At inBounds;
+  /// The element's memref and indices; evaluated only where inBounds holds
+  /// (pipelined loads replace other positions by (first step, 0, 0)).
+  std::function<std::pair<Value, SmallVector<Value>>(LoopBuilder &, Value,
+                                                     Value, Value)>
+      address;
+  /// Which index consecutive threads take: rows, or columns (the one
+  /// contiguous in memory gives coalesced loads).
+  bool rowFastest = false;
+  /// A factor the element is multiplied by once staged, or null.
+  At scale = nullptr;
 };
 
 /// The thread's coordinates and its fragment of the block's tile.
@@ -69,18 +122,12 @@ public:
   Value aTile() const { return as; }
   Value bTile() const { return bs; }
 
-  /// Fills both tiles: `loadA(b, row, k)` and `loadB(b, k, column)` give
-  /// the value at a tile position (0 outside the operands); `aRowFastest`
-  /// and `bColumnFastest` choose which index consecutive threads take
-  /// (the one contiguous in memory, for coalesced loads).
-  using TileLoad = function_ref<Value(LoopBuilder &, Value, Value)>;
-  void fillTiles(LoopBuilder &b, TileLoad loadA, bool aRowFastest,
-                 TileLoad loadB, bool bColumnFastest);
-
-  /// Zero accumulators: one vector<2x2xf32> per 16 x 8 fragment.
-  SmallVector<Value> zeroAccumulators(LoopBuilder &b);
-  /// Accumulates the staged tiles' product into `accumulators`.
-  SmallVector<Value> multiplyTiles(LoopBuilder &b, ValueRange accumulators);
+  /// The accumulators of the product of A (tileM x kTile per step) and B
+  /// (kTile x tileN per step) over reduction steps [firstStep, endStep),
+  /// from zero. With more than one stage the caller must make sure
+  /// (firstStep, 0, 0) is inside both operands when the range is not empty.
+  SmallVector<Value> accumulate(LoopBuilder &b, Value firstStep, Value endStep,
+                                const TileOperand &a, const TileOperand &bOp);
   /// Calls `store(b, row, column, value)` for each element the thread
   /// holds, at tile coordinates.
   void
@@ -90,7 +137,25 @@ public:
   void barrier(LoopBuilder &b);
 
 private:
-  SmallVector<Value> multiplyHalfTiles(LoopBuilder &b, ValueRange accumulators);
+  SmallVector<Value> zeroAccumulators(LoopBuilder &b);
+  SmallVector<Value> accumulateInOrder(LoopBuilder &b, Value firstStep,
+                                       Value endStep, const TileOperand &a,
+                                       const TileOperand &bOp);
+  SmallVector<Value> accumulatePipelined(LoopBuilder &b, Value firstStep,
+                                         Value endStep, const TileOperand &a,
+                                         const TileOperand &bOp);
+  /// Calls `element(b, row, column)` for each tile position the thread
+  /// fills.
+  void forEachOwned(LoopBuilder &b, int64_t rows, int64_t columns,
+                    bool rowFastest,
+                    function_ref<void(LoopBuilder &, Value, Value)> element);
+  /// Indices of a tile element in `buffer` (ignored with one stage).
+  SmallVector<Value> at(Value buffer, Value row, Value column) const;
+  /// Accumulates the product of the tiles in `buffer` into `accumulators`.
+  SmallVector<Value> multiplyTiles(LoopBuilder &b, Value buffer,
+                                   ValueRange accumulators);
+  SmallVector<Value> multiplyHalfTiles(LoopBuilder &b, Value buffer,
+                                       ValueRange accumulators);
 
   GemmTileConfig cfg;
   gpu::LaunchOp launchOp;

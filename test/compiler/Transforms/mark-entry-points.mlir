@@ -21,3 +21,14 @@ func.func private @helper(%x: memref<4xf32>) {
 // CHECK: func.func private @external
 // CHECK-NOT: llvm.emit_c_interface
 func.func private @external(memref<4xf32>)
+
+// -----
+
+// The functions' own sieve attributes (tile variants) are dropped too;
+// other function attributes are kept.
+// CHECK-LABEL: func.func @variant
+// CHECK-SAME: attributes {llvm.emit_c_interface, other = 1 : i64}
+// CHECK-NOT: sieve.
+func.func @variant(%x: memref<4xf32>) attributes {sieve.gpu_tiles = "2x2x32x2x1", sieve.variant_of = "entry", other = 1 : i64} {
+  return
+}

@@ -102,3 +102,45 @@ TEST(ManifestTest, ErrorsNameTheField) {
 TEST(ManifestTest, MissingFileIsAnError) {
   EXPECT_THROW(Manifest::read("/nonexistent/manifest.json"), Error);
 }
+
+namespace {
+const char *kVariants =
+    R"("shape": ["4*tokens"]}],
+  "variants": [{"symbol": "_mlir_ciface_f", "tiles": "2x2x16x1x1"},
+               {"symbol": "_mlir_ciface_f__tiles1", "tiles": "2x2x32x2x1"}]}]
+})";
+const char *kVariantsAt = R"("shape": ["4*tokens"]}]}]
+})";
+} // namespace
+
+TEST(ManifestTest, VariantsAreListedWithTheirTiles) {
+  Manifest plain = Manifest::parse(kValid, "m.json");
+  EXPECT_EQ(plain.functions[0].variantCount(), 1u);
+  EXPECT_EQ(plain.functions[0].findVariant("2x2x16x1x1"), -1);
+
+  Manifest m =
+      Manifest::parse(replace(kValid, kVariantsAt, kVariants), "m.json");
+  const FunctionSpec &f = m.functions[0];
+  ASSERT_EQ(f.variantCount(), 2u);
+  EXPECT_EQ(f.variants[1].symbol, "_mlir_ciface_f__tiles1");
+  EXPECT_EQ(f.findVariant("2x2x32x2x1"), 1);
+  EXPECT_EQ(f.findVariant("2x2x16x1x1"), 0);
+  EXPECT_EQ(f.findVariant("4x4x16x1x1"), -1);
+}
+
+TEST(ManifestTest, BadVariantsNameTheField) {
+  std::string valid = replace(kValid, kVariantsAt, kVariants);
+  EXPECT_EQ(errorOf(replace(valid, R"("tiles": "2x2x32x2x1")",
+                            R"("tiles": "2x2x16x1x1")")),
+            "m.json: field 'functions[0].variants[1].tiles' repeats "
+            "'2x2x16x1x1'");
+  EXPECT_EQ(errorOf(replace(valid, R"({"symbol": "_mlir_ciface_f", )",
+                            R"({"symbol": "g", )")),
+            "m.json: field 'functions[0].variants[0].symbol' must be the "
+            "function's own symbol _mlir_ciface_f");
+  EXPECT_EQ(errorOf(replace(valid, R"(, "tiles": "2x2x32x2x1")", "")),
+            "m.json: field 'functions[0].variants[1].tiles' is missing");
+  EXPECT_EQ(errorOf(replace(kValid, kVariantsAt,
+                            R"("shape": ["4*tokens"]}], "variants": []}]})")),
+            "m.json: field 'functions[0].variants' is empty");
+}
