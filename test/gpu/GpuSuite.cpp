@@ -62,6 +62,14 @@ Tensor randomTensor(const ArgSpec &spec, int64_t tokens, std::mt19937 &rng) {
     float *data = tensor.data<float>();
     for (int64_t i = 0; i < tensor.numel(); ++i)
       data[i] = normal(rng);
+  } else if (spec.dtype == DType::I32 && spec.name == "routing_ids") {
+    // MoWE routing ids, log-uniform over models/mowe/small.yaml's 8,192, so
+    // that the unrouted ids and every frequency bucket get tokens.
+    std::uniform_real_distribution<double> exponent(0.0, std::log(8192.0));
+    int32_t *data = tensor.data<int32_t>();
+    for (int64_t i = 0; i < tensor.numel(); ++i)
+      data[i] = std::min<int32_t>(
+          8191, static_cast<int32_t>(std::exp(exponent(rng))) - 1);
   } else if (spec.dtype == DType::I32) {
     std::uniform_int_distribution<int32_t> ids(0, 63);
     int32_t *data = tensor.data<int32_t>();

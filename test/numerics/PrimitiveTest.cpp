@@ -367,4 +367,37 @@ TEST_F(PrimitiveTest, RegularizerGradientsMatchFiniteDifferences) {
   EXPECT_LT(relativeError(toDoubles(out[1]), balance), 1e-4);
 }
 
+// Switch's routed fractions are counted per chunk of 256 tokens in parallel:
+// over 700 tokens (two whole chunks and a part), with ids outside [0, N_E)
+// that count for no expert, the loss and its gradient still match the plain
+// reference and its finite differences.
+TEST_F(PrimitiveTest, SwitchRegularizerOverSeveralTokenChunks) {
+  constexpr int64_t tokens = 700;
+  ref::Vec z = uniform(rng, tokens * E, -2.0, 2.0);
+  ref::IVec experts(tokens * K);
+  std::uniform_int_distribution<int32_t> id(-1, E);
+  for (int32_t &e : experts)
+    e = id(rng);
+  auto tz = f32({tokens, E}, z);
+  auto tx = i32({tokens, K}, experts);
+  auto forward = run(*bundle, "regularizers", {&tz, &tx});
+  double balance = ref::switchReg(z, experts, tokens, E, K, 0.5);
+  EXPECT_NEAR(forward[1].data<float>()[0], balance,
+              kTolerance * std::abs(balance));
+  runtime::Tensor dl = f32({}, {0.75});
+  auto grads = run(*bundle, "regularizer_grads", {&tz, &tx, &dl});
+  const double h = 1e-4;
+  ref::Vec expected(tokens * E);
+  for (int64_t i = 0; i < tokens * E; ++i) {
+    ref::Vec plus = z, minus = z;
+    plus[i] += h;
+    minus[i] -= h;
+    expected[i] = 0.75 *
+                  (ref::switchReg(plus, experts, tokens, E, K, 0.5) -
+                   ref::switchReg(minus, experts, tokens, E, K, 0.5)) /
+                  (2 * h);
+  }
+  EXPECT_LT(relativeError(toDoubles(grads[1]), expected), 1e-4);
+}
+
 } // namespace

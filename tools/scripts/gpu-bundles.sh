@@ -11,9 +11,14 @@ out=${1:?usage: gpu-bundles.sh OUT [SIEVE]}
 sieve=${2:-$root/build/bin/sieve}
 cache=${SIEVE_CACHE_DIR:-$root/build/cache}
 
-# One model per feed-forward variant: every primitive, forward and backward.
+# One model per feed-forward variant: every primitive, forward and backward
+# (models/small/<name>.yaml; the MoWE model is models/mowe/small.yaml).
 models="dense topk pkm-value-count-relu pkm-value-count-softmax sigma-moe
-        switch-k1-g64 sbase-k2-g64 softmax-renorm standard-dropout"
+        switch-k1-g64 sbase-k2-g64 softmax-renorm standard-dropout mowe-small"
+description() {
+  [[ $1 == mowe-small ]] && echo "$root/models/mowe/small.yaml" ||
+    echo "$root/models/small/$1.yaml"
+}
 for model in $models; do
   for variant in host sm_80 sm_90a sm_80-tf32 sm_90a-tf32 sm_80-bf16 \
                  sm_90a-bf16 sm_90a-f16; do
@@ -21,7 +26,7 @@ for model in $models; do
     [[ $variant == host ]] && options=(--target host --host-cpu x86-64-v3)
     [[ $variant == *-*16 || $variant == *-tf32 ]] &&
       options+=(--gpu-precision "${variant##*-}")
-    "$sieve" compile "$root/models/small/$model.yaml" "${options[@]}" \
+    "$sieve" compile "$(description "$model")" "${options[@]}" \
       --cache-dir "$cache" -o "$out/$model/$variant" >/dev/null
   done
 done

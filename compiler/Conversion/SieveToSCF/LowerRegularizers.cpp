@@ -1,7 +1,8 @@
 //===- LowerRegularizers.cpp - the load-balancing losses to loops ---------===//
 //
-// Both regularisers need p = mean_n softmax(logits[n]) (Eq. 16, 20),
-// reduced over the tokens in fixed-size chunks, in parallel.
+// Both regularisers need p = mean_n softmax(logits[n]) (Eq. 16, 20), and
+// Switch's the routed fractions f (Eq. 15), each reduced over the tokens in
+// fixed-size chunks, in parallel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,20 @@ namespace {
 
 /// Tokens per partial sum of the mean softmax.
 constexpr int64_t kTokenChunk = 256;
+
+/// out[e] = finish(sum over chunks c of partial[c, e]): experts in
+/// parallel, each adding its chunks in order (deterministic).
+void sumChunks(LoopBuilder &lb, Value partial, Value chunks, Value experts,
+               Value out, function_ref<Value(LoopBuilder &, Value)> finish) {
+  lb.parallel(lb.index(0), experts, [&](LoopBuilder &b, ValueRange expert) {
+    Value sum = b.forEach(b.index(0), chunks, {b.f32(0.0)},
+                          [&](LoopBuilder &cb, Value c, ValueRange acc) {
+                            return SmallVector<Value>{cb.addf(
+                                acc[0], cb.load(partial, {c, expert[0]}))};
+                          })[0];
+    b.store(finish(b, sum), out, {expert[0]});
+  });
+}
 
 /// p[e] = mean over tokens of softmax(logits[n])[e], in a new f32 buffer.
 /// In three parallel loops (each row's max and normaliser; per chunk of
@@ -72,17 +87,54 @@ Value meanSoftmax(LoopBuilder &lb, Value logits) {
             })[0];
         b.store(sum, partial, ce);
       });
-  lb.parallel(zero, experts, [&](LoopBuilder &b, ValueRange expert) {
-    Value sum = b.forEach(b.index(0), chunks, {b.f32(0.0)},
-                          [&](LoopBuilder &cb, Value c, ValueRange acc) {
-                            return SmallVector<Value>{cb.addf(
-                                acc[0], cb.load(partial, {c, expert[0]}))};
-                          })[0];
-    b.store(sum, p, {expert[0]});
-  });
+  sumChunks(lb, partial, chunks, experts, p,
+            [](LoopBuilder &, Value sum) { return sum; });
   lb.dealloc(partial);
   lb.dealloc(rows);
   return p;
+}
+
+/// f[e] = slots routed to expert e / tokens (Eq. 15; ids outside
+/// [0, N_E) count for no expert), in a new f32 buffer. Each chunk of tokens
+/// counts its own slots in parallel, then each expert adds its chunks'
+/// counts in order: no loop walks every token alone (a GPU runs each as
+/// one kernel), and the counts are exact, so the result is deterministic.
+Value routedFractions(LoopBuilder &lb, Value experts, Value numExperts) {
+  Type f32 = lb.builder().getF32Type();
+  Value tokens = lb.dim(experts, 0), slots = lb.dim(experts, 1);
+  Value zero = lb.index(0), chunk = lb.index(kTokenChunk);
+  Value chunks = lb.divu(lb.add(tokens, lb.index(kTokenChunk - 1)), chunk);
+  Value counts = lb.alloc(
+      MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, f32),
+      {chunks, numExperts});
+  lb.parallel(
+      {zero, zero}, {chunks, numExperts},
+      [&](LoopBuilder &b, ValueRange ce) { b.store(b.f32(0.0), counts, ce); });
+  lb.parallel(zero, chunks, [&](LoopBuilder &b, ValueRange c) {
+    Value begin = b.mul(c[0], chunk);
+    Value end = b.add(begin, chunk);
+    end = b.select(b.cmp(Pred::ult, end, tokens), end, tokens);
+    b.forEach(begin, end, [&](LoopBuilder &nb, Value n) {
+      nb.forEach(nb.index(0), slots, [&](LoopBuilder &sb, Value s) {
+        Value e = sb.loadIndex(experts, {n, s});
+        Value valid = sb.andi(sb.cmp(Pred::sge, e, sb.index(0)),
+                              sb.cmp(Pred::slt, e, numExperts));
+        sb.ifThen(valid, [&](LoopBuilder &ib) {
+          ib.store(ib.addf(ib.load(counts, {c[0], e}), ib.f32(1.0)), counts,
+                   {c[0], e});
+        });
+      });
+    });
+  });
+  Value f =
+      lb.alloc(MemRefType::get({ShapedType::kDynamic}, f32), {numExperts});
+  Value any = lb.cmp(Pred::ugt, tokens, zero);
+  Value perToken = lb.divf(lb.f32(1.0), lb.indexToF32(tokens));
+  sumChunks(lb, counts, chunks, numExperts, f, [&](LoopBuilder &b, Value sum) {
+    return b.select(any, b.mulf(sum, perToken), b.f32(0.0));
+  });
+  lb.dealloc(counts);
+  return f;
 }
 
 struct LowerEntropyReg : BufferPattern<EntropyRegOp> {
@@ -114,29 +166,19 @@ struct LowerSwitchReg : BufferPattern<SwitchRegOp> {
   void lower(SwitchRegOp op, LoopBuilder &lb) const override {
     Value logits = op.getLogits(), experts = op.getExperts();
     Value p = meanSoftmax(lb, logits);
-    Value numExperts = lb.dim(logits, 1), tokens = lb.dim(experts, 0);
-    Value slots = lb.dim(experts, 1);
-    Value dot = lb.forEach(
-        lb.index(0), tokens, {lb.f32(0.0)},
-        [&](LoopBuilder &b, Value n, ValueRange acc) {
-          Value rowSum = b.forEach(
-              b.index(0), slots, {acc[0]},
-              [&](LoopBuilder &sb, Value s, ValueRange inner) {
-                Value e = sb.loadIndex(experts, {n, s});
-                Value valid = sb.andi(sb.cmp(Pred::sge, e, sb.index(0)),
-                                      sb.cmp(Pred::slt, e, numExperts));
-                Value safe = sb.select(valid, e, sb.index(0));
-                Value pe = sb.select(valid, sb.load(p, {safe}), sb.f32(0.0));
-                return SmallVector<Value>{sb.addf(inner[0], pe)};
-              })[0];
-          return SmallVector<Value>{rowSum};
-        })[0];
-    // f . p = sum_slots p[e(slot)] / tokens.
-    Value fDotP = lb.divf(dot, lb.indexToF32(tokens));
+    Value numExperts = lb.dim(logits, 1);
+    Value f = routedFractions(lb, experts, numExperts);
+    Value fDotP =
+        lb.forEach(lb.index(0), numExperts, {lb.f32(0.0)},
+                   [&](LoopBuilder &b, Value e, ValueRange acc) {
+                     return SmallVector<Value>{b.addf(
+                         acc[0], b.mulf(b.load(f, {e}), b.load(p, {e})))};
+                   })[0];
     Value scaled = lb.mulf(lb.mulf(lb.f32(op.getWeight().convertToDouble()),
                                    lb.indexToF32(numExperts)),
                            fDotP);
     lb.store(scaled, op.getInit(), {});
+    lb.dealloc(f);
     lb.dealloc(p);
   }
 };
@@ -227,23 +269,7 @@ struct LowerSwitchRegGrad : BufferPattern<SwitchRegGradOp> {
   void lower(SwitchRegGradOp op, LoopBuilder &lb) const override {
     Value logits = op.getLogits(), experts = op.getExperts();
     Value numExperts = lb.dim(logits, 1), tokens = lb.dim(logits, 0);
-    Value slots = lb.dim(experts, 1);
-    Value f = lb.alloc(
-        MemRefType::get({ShapedType::kDynamic}, lb.builder().getF32Type()),
-        {numExperts});
-    lb.forEach(lb.index(0), numExperts,
-               [&](LoopBuilder &b, Value e) { b.store(b.f32(0.0), f, {e}); });
-    Value share = lb.divf(lb.f32(1.0), lb.indexToF32(tokens));
-    lb.forEach(lb.index(0), tokens, [&](LoopBuilder &b, Value n) {
-      b.forEach(b.index(0), slots, [&](LoopBuilder &sb, Value s) {
-        Value e = sb.loadIndex(experts, {n, s});
-        Value valid = sb.andi(sb.cmp(Pred::sge, e, sb.index(0)),
-                              sb.cmp(Pred::slt, e, numExperts));
-        sb.ifThen(valid, [&](LoopBuilder &ib) {
-          ib.store(ib.addf(ib.load(f, {e}), share), f, {e});
-        });
-      });
-    });
+    Value f = routedFractions(lb, experts, numExperts);
     auto factor = [&](LoopBuilder &b) {
       return b.divf(b.mulf(b.mulf(b.loadF32(op.getGradLoss(), {}),
                                   b.f32(op.getWeight().convertToDouble())),
