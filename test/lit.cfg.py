@@ -27,7 +27,7 @@ llvm_config.add_tool_substitutions(
     ["sieve-opt", "sieve", "sieve-torch-export", "lm-fidelity-export"],
     tool_dirs)
 llvm_config.add_tool_substitutions(
-    ["FileCheck", "not", "count", "llvm-as"], [config.llvm_tools_dir])
+    ["FileCheck", "not", "count", "llvm-as", "llvm-nm"], [config.llvm_tools_dir])
 
 # GPU-free CUDA checks (PTX through ptxas) run where the toolkit is present.
 if config.sieve_ptxas and not config.sieve_ptxas.endswith("-NOTFOUND"):
