@@ -7,6 +7,11 @@
 
 namespace mlir::sieve {
 
+/// On a function declaration: the runtime implements it on the host, and
+/// calls of it stay on the host when loops become GPU kernels
+/// (sieve-convert-dispatch-to-runtime, sieve-map-loops-to-gpu).
+constexpr StringLiteral kRuntimeCallAttrName = "sieve.runtime_call";
+
 #define GEN_PASS_DECL
 #include "compiler/Conversion/Passes.h.inc"
 

@@ -121,6 +121,26 @@ def ExpandGpuTileVariants
   ];
 }
 
+def ConvertDispatchToRuntime
+    : Pass<"sieve-convert-dispatch-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Sort the routed pairs with the runtime's CUB kernels";
+  let description = [{
+    GPU targets (`sieve compile --gpu-dispatch cub`): every `sieve.dispatch`
+    on i32 buffers with at most 1023 experts becomes a call of
+    `sieve_gpu_sort_pairs_by_expert(experts, pairs, offsets)`, declared
+    private with a C interface, which the CUDA runtime implements with CUB's
+    block radix sort and scan compiled by NVRTC at run time (the support
+    kernels the compiler does not generate). The call runs on the host and
+    enqueues on the calling thread's stream, so `sieve-map-loops-to-gpu`
+    leaves it there (`sieve.runtime_call` on the declaration). Other
+    dispatches keep the generated chunked counting sort. The number of
+    experts is the offsets' size less one.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
   let summary = "Lower CVMM and its weight gradient to tiled GPU kernels";
   let description = [{

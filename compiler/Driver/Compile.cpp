@@ -80,14 +80,17 @@ std::string describeTarget(const HostTarget &host, StringRef target) {
 std::string mlir::sieve::bundleCacheKey(ModuleOp module, const HostTarget &host,
                                         StringRef target,
                                         StringRef gpuPrecision,
-                                        StringRef gpuTiles) {
+                                        StringRef gpuTiles,
+                                        StringRef gpuDispatch) {
   std::string text;
   llvm::raw_string_ostream keyText(text);
   keyText << "sieve-bundle v" << kBundleFormatVersion << "\n";
   keyText << "compiler " << compilerBuildId() << "\n";
   keyText << "target " << target << ": " << describeTarget(host, target)
-          << " cvmm " << gpuPrecision << " tiles " << gpuTiles << "\n";
-  for (const Stage &stage : getStages(target, gpuPrecision, gpuTiles))
+          << " cvmm " << gpuPrecision << " tiles " << gpuTiles << " dispatch "
+          << gpuDispatch << "\n";
+  for (const Stage &stage :
+       getStages(target, gpuPrecision, gpuTiles, gpuDispatch))
     keyText << "stage " << stage.name << ": " << stage.pipeline << "\n";
   module->print(keyText, OpPrintingFlags().printGenericOpForm());
   return sha256Hex(text);
@@ -116,7 +119,8 @@ LogicalResult buildBundle(ModuleOp module, const HostTarget &target,
         if (described)
           entryPoints = std::move(*entries);
       },
-      options.target, options.gpuPrecision, options.gpuTiles);
+      options.target, options.gpuPrecision, options.gpuTiles,
+      options.gpuDispatch);
   if (failed(ran) || !described)
     return failure();
 

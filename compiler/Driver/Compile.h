@@ -39,6 +39,8 @@ struct CompileOptions {
   /// The CVMM tile configurations GPU bundles hold variants for
   /// (comma-separated MxNxKxSxP, the default first).
   std::string gpuTiles = kDefaultGpuTiles;
+  /// How GPU targets sort the routed pairs (getGpuDispatches()).
+  std::string gpuDispatch = "generated";
 };
 
 struct CompileOutcome {
@@ -59,7 +61,8 @@ const std::string &compilerBuildId();
 std::string bundleCacheKey(ModuleOp module, const HostTarget &host,
                            StringRef target = "host",
                            StringRef gpuPrecision = "f32",
-                           StringRef gpuTiles = kDefaultGpuTiles);
+                           StringRef gpuTiles = kDefaultGpuTiles,
+                           StringRef gpuDispatch = "generated");
 
 /// Compiles `module` (verified sieve layer ops and upstream ops) for
 /// `options.target` into a bundle. The module is not modified. Errors are

@@ -65,7 +65,7 @@ std::vector<Stage> hostStages() {
 }
 
 std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
-                             StringRef tiles) {
+                             StringRef tiles, StringRef dispatch) {
   std::string target =
       "nvvm-attach-target{chip=" + chip.str() + " features=+ptx80 O=3}";
   return {
@@ -73,11 +73,16 @@ std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
       kPrimitives,
       kBuffers,
       {"loops",
-       "CVMM and its weight gradient as tiled " + precision.str() +
+       std::string(dispatch == "cub"
+                       ? "dispatch as a call of the runtime's CUB sort, "
+                       : "") +
+           "CVMM and its weight gradient as tiled " + precision.str() +
            " GEMM kernels, one variant of each CVMM entry point per tile "
            "configuration, the other primitives and linalg ops as loops, "
            "independent iterations as scf.parallel",
-       "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() +
+       std::string(dispatch == "cub" ? "sieve-convert-dispatch-to-runtime,"
+                                     : "") +
+           "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() +
            "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() +
            "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
            "canonicalize,cse"},
@@ -119,28 +124,40 @@ ArrayRef<StringRef> mlir::sieve::getGpuPrecisions() {
   return precisions;
 }
 
+ArrayRef<StringRef> mlir::sieve::getGpuDispatches() {
+  static constexpr StringRef dispatches[] = {"generated", "cub"};
+  return dispatches;
+}
+
 ArrayRef<Stage> mlir::sieve::getStages(StringRef target, StringRef gpuPrecision,
-                                       StringRef gpuTiles) {
+                                       StringRef gpuTiles,
+                                       StringRef gpuDispatch) {
   static const std::vector<Stage> host = hostStages();
   static std::mutex mutex;
   static std::map<std::string, std::vector<Stage>> gpu;
   if (target == "host")
     return host;
   if (!isGpuTarget(target) ||
-      !llvm::is_contained(getGpuPrecisions(), gpuPrecision))
+      !llvm::is_contained(getGpuPrecisions(), gpuPrecision) ||
+      !llvm::is_contained(getGpuDispatches(), gpuDispatch))
     return {};
   std::lock_guard<std::mutex> lock(mutex);
-  std::string key = (target + " " + gpuPrecision + " " + gpuTiles).str();
+  std::string key =
+      (target + " " + gpuPrecision + " " + gpuTiles + " " + gpuDispatch).str();
   auto it = gpu.find(key);
   if (it == gpu.end())
-    it = gpu.emplace(key, gpuStages(target, gpuPrecision, gpuTiles)).first;
+    it =
+        gpu.emplace(key, gpuStages(target, gpuPrecision, gpuTiles, gpuDispatch))
+            .first;
   return it->second;
 }
 
 const Stage *mlir::sieve::lookupStage(StringRef name, StringRef target,
                                       StringRef gpuPrecision,
-                                      StringRef gpuTiles) {
-  for (const Stage &stage : getStages(target, gpuPrecision, gpuTiles))
+                                      StringRef gpuTiles,
+                                      StringRef gpuDispatch) {
+  for (const Stage &stage :
+       getStages(target, gpuPrecision, gpuTiles, gpuDispatch))
     if (stage.name == name)
       return &stage;
   return nullptr;
@@ -191,13 +208,14 @@ void mlir::sieve::registerSievePipelines() {
 LogicalResult mlir::sieve::runStages(
     ModuleOp module, StringRef lastStage,
     function_ref<void(const Stage &, unsigned, ModuleOp)> onStage,
-    StringRef target, StringRef gpuPrecision, StringRef gpuTiles) {
+    StringRef target, StringRef gpuPrecision, StringRef gpuTiles,
+    StringRef gpuDispatch) {
   registerSievePipelines();
   // untested-diagnostic: the drivers check the target name first.
   if (!isKnownTarget(target))
     return module->emitError() << "unknown target '" << target << "'";
-  for (auto [index, stage] :
-       llvm::enumerate(getStages(target, gpuPrecision, gpuTiles))) {
+  for (auto [index, stage] : llvm::enumerate(
+           getStages(target, gpuPrecision, gpuTiles, gpuDispatch))) {
     if (!stage.pipeline.empty()) {
       PassManager pm(module->getName());
       // untested-diagnostic: the stage pipelines are fixed, tested strings.

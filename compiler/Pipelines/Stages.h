@@ -52,17 +52,24 @@ bool isGpuTarget(StringRef target);
 /// "tf32", "f16" or "bf16" (tensor cores); `gpuTiles` the comma-separated
 /// tile configurations a GPU bundle holds a variant of each CVMM entry
 /// point for (MxNxKxSxP, the default first; see
-/// sieve-expand-gpu-tile-variants). The host ignores both.
+/// sieve-expand-gpu-tile-variants); `gpuDispatch` how the routed pairs are
+/// sorted: "generated" (a chunked counting sort in the bundle's kernels) or
+/// "cub" (the CUDA runtime's CUB support kernels,
+/// sieve-convert-dispatch-to-runtime). The host ignores all three.
 ArrayRef<Stage> getStages(StringRef target = "host",
                           StringRef gpuPrecision = "f32",
-                          StringRef gpuTiles = kDefaultGpuTiles);
+                          StringRef gpuTiles = kDefaultGpuTiles,
+                          StringRef gpuDispatch = "generated");
+/// The ways GPU targets sort the routed pairs.
+ArrayRef<StringRef> getGpuDispatches();
 /// The precisions GPU targets accept.
 ArrayRef<StringRef> getGpuPrecisions();
 
 /// The stage of `target` called `name`, or null.
 const Stage *lookupStage(StringRef name, StringRef target = "host",
                          StringRef gpuPrecision = "f32",
-                         StringRef gpuTiles = kDefaultGpuTiles);
+                         StringRef gpuTiles = kDefaultGpuTiles,
+                         StringRef gpuDispatch = "generated");
 
 /// Registers in `registry` every dialect, interface model and translation
 /// the stages need: the sieve dialect with its bufferization models, the
@@ -82,7 +89,8 @@ LogicalResult
 runStages(ModuleOp module, StringRef lastStage,
           function_ref<void(const Stage &, unsigned index, ModuleOp)> onStage,
           StringRef target = "host", StringRef gpuPrecision = "f32",
-          StringRef gpuTiles = kDefaultGpuTiles);
+          StringRef gpuTiles = kDefaultGpuTiles,
+          StringRef gpuDispatch = "generated");
 
 } // namespace mlir::sieve
 

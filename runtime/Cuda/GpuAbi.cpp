@@ -6,16 +6,19 @@
 // current stream (set by the GPU executor), streams are the executor's (so
 // "create" and "destroy" hand out and keep that one, and "synchronize"
 // waits only under SIEVE_CUDA_SYNC=1), and memref allocations come from the
-// caching allocator. Errors are recorded, never thrown: these are called
-// from generated code.
+// caching allocator; bundles compiled with --gpu-dispatch cub call the CUB
+// sort of the routed pairs (RoutingSupport). Errors are recorded, never
+// thrown: these are called from generated code.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Cuda/GpuRuntime.h"
+#include "runtime/Cuda/RoutingSupport.h"
 
 #include "runtime/Core/Error.h"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 using namespace sieve::runtime;
@@ -32,6 +35,29 @@ GpuRuntime *runtimeOrRecord(const char *what) {
     GpuRuntime::recordError(std::string(what) + ": no GPU: " + why);
   return runtime;
 }
+
+/// A memref as generated code's C interface passes it (by pointer).
+template <int Rank> struct I32MemRef {
+  int32_t *allocated;
+  int32_t *aligned;
+  int64_t offset;
+  int64_t sizes[Rank];
+  int64_t strides[Rank];
+
+  CUdeviceptr address() const {
+    return static_cast<CUdeviceptr>(reinterpret_cast<uintptr_t>(aligned) +
+                                    sizeof(int32_t) * offset);
+  }
+  bool contiguous() const {
+    int64_t expected = 1;
+    for (int d = Rank - 1; d >= 0; --d) {
+      if (sizes[d] != 1 && strides[d] != expected)
+        return false;
+      expected *= sizes[d];
+    }
+    return true;
+  }
+};
 
 bool checked(GpuRuntime &runtime, CUresult result, const std::string &what) {
   if (result == kSuccess)
@@ -171,6 +197,36 @@ SIEVE_GPU_ABI void _mlir_memref_to_llvm_free(void *pointer) {
     return;
   try {
     runtime->allocator().release(reinterpret_cast<uintptr_t>(pointer));
+  } catch (const Error &error) {
+    GpuRuntime::recordError(error.what());
+  }
+}
+
+/// sieve.dispatch in bundles compiled with --gpu-dispatch cub: the routed
+/// pairs sorted by expert with the runtime's CUB support kernels (NVRTC,
+/// cached on disk), enqueued on the calling thread's stream.
+SIEVE_GPU_ABI void _mlir_ciface_sieve_gpu_sort_pairs_by_expert(
+    I32MemRef<2> *experts, I32MemRef<1> *pairs, I32MemRef<1> *offsets) {
+  if (GpuRuntime::hasErrors())
+    return;
+  GpuRuntime *runtime = runtimeOrRecord("sorting the routed pairs");
+  if (!runtime)
+    return;
+  int64_t numPairs = experts->sizes[0] * experts->sizes[1];
+  if (!experts->contiguous() || !pairs->contiguous() ||
+      !offsets->contiguous() || pairs->sizes[0] != numPairs) {
+    GpuRuntime::recordError(
+        "sorting the routed pairs: expected contiguous experts [tokens x K] "
+        "and pairs [tokens * K], got experts [" +
+        std::to_string(experts->sizes[0]) + " x " +
+        std::to_string(experts->sizes[1]) + "], pairs [" +
+        std::to_string(pairs->sizes[0]) + "]");
+    return;
+  }
+  try {
+    RoutingSupport::shared(*runtime).enqueueSort(
+        experts->address(), numPairs, offsets->sizes[0] - 1, pairs->address(),
+        offsets->address(), GpuRuntime::currentStream());
   } catch (const Error &error) {
     GpuRuntime::recordError(error.what());
   }

@@ -60,6 +60,8 @@ public:
   /// "NVIDIA H100 80GB HBM3, sm_90, 132 SMs, 79 GiB, driver 13.0".
   std::string describeDevice() const;
   GpuRuntime &runtime() { return *runtime_; }
+  /// The stream every call and launch of this executor goes to.
+  CUstream stream() const { return stream_; }
 
   /// A zero-filled device tensor.
   DeviceTensor allocate(DType dtype, std::vector<int64_t> shape);

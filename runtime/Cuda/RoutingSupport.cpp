@@ -5,6 +5,9 @@
 #include "runtime/Core/Error.h"
 #include "runtime/Cuda/Nvrtc.h"
 
+#include <cstdlib>
+#include <mutex>
+
 using namespace sieve::runtime;
 using namespace sieve::runtime::cuda;
 
@@ -100,13 +103,13 @@ sieve_scatter_tiles(const int *experts, int numPairs, int numExperts,
 }
 
 std::unique_ptr<RoutingSupport>
-RoutingSupport::create(GpuExecutor &executor, const std::string &cacheDirectory,
+RoutingSupport::create(GpuRuntime &runtime, const std::string &cacheDirectory,
                        std::vector<std::string> *notes) {
   std::string why;
   Nvrtc *nvrtc = Nvrtc::get(&why);
   if (!nvrtc)
     throw Error("the routing support kernels need NVRTC: " + why);
-  Driver &driver = executor.runtime().driver();
+  Driver &driver = runtime.driver();
   std::string architecture =
       "compute_" + std::to_string(driver.computeCapability());
   NvrtcResult compiled =
@@ -115,7 +118,7 @@ RoutingSupport::create(GpuExecutor &executor, const std::string &cacheDirectory,
   if (notes)
     notes->insert(notes->end(), compiled.notes.begin(), compiled.notes.end());
 
-  std::unique_ptr<RoutingSupport> support(new RoutingSupport(executor));
+  std::unique_ptr<RoutingSupport> support(new RoutingSupport(runtime));
   const DriverApi &api = driver.api();
   driver.check(api.cuModuleLoadDataEx(&support->module_, compiled.ptx.c_str(),
                                       0, nullptr, nullptr),
@@ -132,9 +135,51 @@ RoutingSupport::create(GpuExecutor &executor, const std::string &cacheDirectory,
   return support;
 }
 
+std::unique_ptr<RoutingSupport>
+RoutingSupport::create(GpuExecutor &executor, const std::string &cacheDirectory,
+                       std::vector<std::string> *notes) {
+  std::unique_ptr<RoutingSupport> support =
+      create(executor.runtime(), cacheDirectory, notes);
+  support->executor_ = &executor;
+  return support;
+}
+
+std::string RoutingSupport::defaultCacheDirectory() {
+  std::string base;
+  if (const char *dir = std::getenv("SIEVE_CACHE_DIR"); dir && *dir)
+    base = dir;
+  else if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    base = std::string(xdg) + "/sieve";
+  else if (const char *home = std::getenv("HOME"); home && *home)
+    base = std::string(home) + "/.cache/sieve";
+  else
+    base = "/tmp/sieve-cache";
+  return base + "/nvrtc";
+}
+
+RoutingSupport &RoutingSupport::shared(GpuRuntime &runtime) {
+  static std::mutex mutex;
+  static std::unique_ptr<RoutingSupport> instance;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!instance)
+    instance = create(runtime, defaultCacheDirectory());
+  return *instance;
+}
+
+int64_t RoutingSupport::maxExperts() { return kScanThreads - 1; }
+
 RoutingSupport::~RoutingSupport() {
   if (module_)
-    executor_.runtime().driver().api().cuModuleUnload(module_);
+    runtime_.driver().api().cuModuleUnload(module_);
+}
+
+void RoutingSupport::launch(CUfunction function, unsigned grid, unsigned block,
+                            unsigned sharedBytes, void **arguments,
+                            CUstream stream, const std::string &what) {
+  runtime_.driver().check(runtime_.driver().api().cuLaunchKernel(
+                              function, grid, 1, 1, block, 1, 1, sharedBytes,
+                              stream, arguments, nullptr),
+                          "launching " + what);
 }
 
 void RoutingSupport::sortPairsByExpert(const DeviceTensor &experts,
@@ -144,49 +189,78 @@ void RoutingSupport::sortPairsByExpert(const DeviceTensor &experts,
     if (!ok)
       throw Error("sortPairsByExpert: " + what);
   };
+  expect(executor_ != nullptr, "this instance has no executor; use "
+                               "enqueueSort with a stream");
   expect(experts.dtype() == DType::I32 && experts.shape().size() == 2,
          "experts must be i32 [tokens x K], got " + experts.describe());
-  expect(numExperts >= 1 && numExperts + 1 <= kScanThreads,
-         "needs 1 to " + std::to_string(kScanThreads - 1) + " experts, got " +
-             std::to_string(numExperts));
   int64_t numPairs = experts.numel();
-  expect(numPairs < (int64_t(1) << 31), "more than 2^31 pairs");
   expect(pairs.dtype() == DType::I32 && pairs.numel() == numPairs,
          "pairs must be i32 [" + std::to_string(numPairs) + "], got " +
              pairs.describe());
   expect(offsets.dtype() == DType::I32 && offsets.numel() == numExperts + 1,
          "offsets must be i32 [" + std::to_string(numExperts + 1) + "], got " +
              offsets.describe());
+  enqueueSort(experts.address(), numPairs, numExperts, pairs.address(),
+              offsets.address(), executor_->stream());
+  executor_->synchronize("sorting the routed pairs by expert");
+}
+
+void RoutingSupport::enqueueSort(CUdeviceptr experts, int64_t numPairs,
+                                 int64_t numExperts, CUdeviceptr pairs,
+                                 CUdeviceptr offsets, CUstream stream) {
+  auto expect = [](bool ok, const std::string &what) {
+    if (!ok)
+      throw Error("sorting the routed pairs by expert: " + what);
+  };
+  expect(numExperts >= 1 && numExperts <= maxExperts(),
+         "needs 1 to " + std::to_string(maxExperts()) + " experts, got " +
+             std::to_string(numExperts));
+  expect(numPairs >= 0 && numPairs < (int64_t(1) << 31),
+         "needs fewer than 2^31 pairs, got " + std::to_string(numPairs));
 
   int tiles = static_cast<int>((numPairs + kTile - 1) / kTile);
   int buckets = static_cast<int>(numExperts) + 1;
   int bucketBits = 1;
   while ((1 << bucketBits) <= buckets) // keys go up to `buckets` (padding)
     ++bucketBits;
-  DeviceTensor tilePairs =
-      executor_.allocate(DType::I32, {std::max(tiles, 1) * kTile});
-  DeviceTensor tileCounts =
-      executor_.allocate(DType::I32, {std::max(tiles, 1) * buckets});
-  int n = static_cast<int>(numPairs), e = static_cast<int>(numExperts);
-  CUdeviceptr expertsPtr = experts.address(),
-              tilePairsPtr = tilePairs.address(),
-              countsPtr = tileCounts.address(), pairsPtr = pairs.address(),
-              offsetsPtr = offsets.address();
-  if (tiles > 0) {
-    void *sortArgs[] = {&expertsPtr,   &n,        &e, &bucketBits,
-                        &tilePairsPtr, &countsPtr};
-    executor_.launch(sortTiles_, {unsigned(tiles), 1, 1}, {kThreads, 1, 1}, 0,
-                     sortArgs, "sieve_sort_tiles");
+  // Temporaries from the caching allocator, zeroed and released in stream
+  // order (a later user of the memory on this stream runs after the sort).
+  CachingAllocator &allocator = runtime_.allocator();
+  const DriverApi &api = runtime_.driver().api();
+  size_t pairBytes = sizeof(int) * size_t(std::max(tiles, 1)) * kTile;
+  size_t countBytes = sizeof(int) * size_t(std::max(tiles, 1)) * buckets;
+  CUdeviceptr tilePairs = allocator.allocate(pairBytes, stream);
+  CUdeviceptr tileCounts = allocator.allocate(countBytes, stream);
+  auto releaseTemporaries = [&] {
+    allocator.release(tilePairs);
+    allocator.release(tileCounts);
+  };
+  try {
+    runtime_.driver().check(
+        api.cuMemsetD8Async(tilePairs, 0, pairBytes, stream),
+        "zero-filling the sort's tiles");
+    runtime_.driver().check(
+        api.cuMemsetD8Async(tileCounts, 0, countBytes, stream),
+        "zero-filling the sort's counts");
+    int n = static_cast<int>(numPairs), e = static_cast<int>(numExperts);
+    if (tiles > 0) {
+      void *sortArgs[] = {&experts,    &n,         &e,
+                          &bucketBits, &tilePairs, &tileCounts};
+      launch(sortTiles_, unsigned(tiles), kThreads, 0, sortArgs, stream,
+             "sieve_sort_tiles");
+    }
+    void *scanArgs[] = {&tiles, &e, &tileCounts, &offsets};
+    launch(scanTiles_, 1, kScanThreads, 0, scanArgs, stream,
+           "sieve_scan_tiles");
+    if (tiles > 0) {
+      void *scatterArgs[] = {&experts, &n, &e, &tilePairs, &tileCounts, &pairs};
+      launch(scatterTiles_, unsigned(tiles), kThreads,
+             unsigned(buckets * sizeof(int)), scatterArgs, stream,
+             "sieve_scatter_tiles");
+    }
+  } catch (...) {
+    releaseTemporaries();
+    throw;
   }
-  void *scanArgs[] = {&tiles, &e, &countsPtr, &offsetsPtr};
-  executor_.launch(scanTiles_, {1, 1, 1}, {kScanThreads, 1, 1}, 0, scanArgs,
-                   "sieve_scan_tiles");
-  if (tiles > 0) {
-    void *scatterArgs[] = {&expertsPtr,   &n,         &e,
-                           &tilePairsPtr, &countsPtr, &pairsPtr};
-    executor_.launch(scatterTiles_, {unsigned(tiles), 1, 1}, {kThreads, 1, 1},
-                     unsigned(buckets * sizeof(int)), scatterArgs,
-                     "sieve_scatter_tiles");
-  }
-  executor_.synchronize("sorting the routed pairs by expert");
+  releaseTemporaries();
 }

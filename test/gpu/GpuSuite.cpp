@@ -1,8 +1,9 @@
 //===- GpuSuite.cpp - every kernel on the GPU against the host backend ----===//
 //
 // For every model bundle under BUNDLES (BUNDLES/<model>/host and
-// BUNDLES/<model>/sm_80, sm_90a and the tensor-core variants -tf32, -bf16,
-// -f16, compiled ahead of time by tools/scripts/gpu-bundles.sh), runs each
+// BUNDLES/<model>/sm_80, sm_90a, the tensor-core variants -tf32, -bf16,
+// -f16 and sm_90a-cub (dispatch by the runtime's CUB sort), compiled ahead
+// of time by tools/scripts/gpu-bundles.sh), runs each
 // forward, training forward and backward function on the GPU and on the host
 // (every compiled tile variant of it) with the same inputs and compares
 // every output:
@@ -304,8 +305,9 @@ int main(int argc, char **argv) {
   Counts counts;
   try {
     for (const fs::path &model : models)
-      for (const char *target : {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32",
-                                 "sm_80-bf16", "sm_90a-bf16", "sm_90a-f16"})
+      for (const char *target :
+           {"sm_80", "sm_90a", "sm_80-tf32", "sm_90a-tf32", "sm_80-bf16",
+            "sm_90a-bf16", "sm_90a-f16", "sm_90a-cub"})
         if (fs::exists(model / target / "manifest.json"))
           checkModel(model, target, cpu, *device, counts);
     checkRoutingSupport(*device, root / ".nvrtc-cache", counts);

@@ -2,7 +2,8 @@
 # Compiles the GPU suite's bundles ahead of time: for each model of the suite,
 # OUT/<model>/host (host code for any x86-64-v3 CPU, the reference backend),
 # OUT/<model>/sm_80 and OUT/<model>/sm_90a (PTX, CVMM in exact f32) and
-# OUT/<model>/<target>-tf32, -bf16, -f16 (CVMM on the tensor cores). Needs a
+# OUT/<model>/<target>-tf32, -bf16, -f16 (CVMM on the tensor cores) and
+# OUT/<model>/sm_90a-cub (dispatch by the runtime's CUB sort). Needs a
 # built `sieve` (tools/scripts/build.sh); no GPU.
 #   tools/scripts/gpu-bundles.sh OUT [SIEVE]
 set -euo pipefail
@@ -21,13 +22,16 @@ description() {
 }
 for model in $models; do
   for variant in host sm_80 sm_90a sm_80-tf32 sm_90a-tf32 sm_80-bf16 \
-                 sm_90a-bf16 sm_90a-f16; do
+                 sm_90a-bf16 sm_90a-f16 sm_90a-cub; do
     options=(--target "${variant%-*}")
     [[ $variant == host ]] && options=(--target host --host-cpu x86-64-v3)
     [[ $variant == *-*16 || $variant == *-tf32 ]] &&
       options+=(--gpu-precision "${variant##*-}")
+    # The routed pairs sorted by the runtime's CUB kernels, one tile variant.
+    [[ $variant == *-cub ]] &&
+      options+=(--gpu-dispatch cub --gpu-tiles 2x2x16x1x1)
     "$sieve" compile "$(description "$model")" "${options[@]}" \
       --cache-dir "$cache" -o "$out/$model/$variant" >/dev/null
   done
 done
-echo "gpu-bundles: $(ls "$out" | wc -l) models x {host and 7 GPU variants} in $out"
+echo "gpu-bundles: $(ls "$out" | wc -l) models x {host and 8 GPU variants} in $out"

@@ -57,6 +57,12 @@ static cl::opt<std::string> gpuTiles(
              "(warps along rows and columns, k-tile, pipeline stages, "
              "weight-gradient split-K), the default first"),
     cl::init(mlir::sieve::kDefaultGpuTiles), cl::sub(compileCommand));
+static cl::opt<std::string> gpuDispatch(
+    "gpu-dispatch",
+    cl::desc("GPU targets: how the routed pairs are sorted by expert: "
+             "generated (a counting sort in the bundle's kernels) or cub "
+             "(the CUDA runtime's CUB kernels, built by NVRTC at run time)"),
+    cl::init("generated"), cl::sub(compileCommand));
 static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Kernel cache directory (default: $SIEVE_CACHE_DIR, "
@@ -82,6 +88,12 @@ int mlir::sieve::driver::runCompileCommand() {
     fmt::print(stderr,
                "sieve compile: error: unknown --gpu-precision '{}' ({})\n",
                gpuPrecision.getValue(), llvm::join(getGpuPrecisions(), ", "));
+    return 1;
+  }
+  if (!llvm::is_contained(getGpuDispatches(), gpuDispatch)) {
+    fmt::print(stderr,
+               "sieve compile: error: unknown --gpu-dispatch '{}' ({})\n",
+               gpuDispatch.getValue(), llvm::join(getGpuDispatches(), ", "));
     return 1;
   }
   for (llvm::StringRef tiles : llvm::split(gpuTiles.getValue(), ',')) {
@@ -119,6 +131,7 @@ int mlir::sieve::driver::runCompileCommand() {
   options.hostCpu = hostCpu;
   options.gpuPrecision = gpuPrecision;
   options.gpuTiles = gpuTiles;
+  options.gpuDispatch = gpuDispatch;
   FailureOr<CompileOutcome> outcome = compileToBundle(*module, options);
   if (failed(outcome))
     return 1;

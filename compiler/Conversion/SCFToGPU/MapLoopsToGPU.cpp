@@ -9,7 +9,9 @@
 //   - gathers each run of serial code (loops with carried state, single
 //     loads and stores, and whatever uses their results) into a
 //     one-thread gpu.launch;
-//   - runs scf.parallel nested in either kind sequentially in its thread.
+//   - runs scf.parallel nested in either kind sequentially in its thread;
+//   - leaves calls of runtime functions (sieve.runtime_call) on the host,
+//     as it does gpu.launch: they enqueue their own kernels.
 // Allocations, sizes and index arithmetic stay on the host: a GPU bundle's
 // memref.alloc is served by the runtime's device allocator.
 //
@@ -42,6 +44,17 @@ bool mayRunOnHost(Operation *op) {
   if (isa<memref::AllocOp, memref::DeallocOp, memref::DimOp>(op))
     return true;
   return op->getNumRegions() == 0 && isMemoryEffectFree(op);
+}
+
+/// A call of a function the runtime implements on the host (it enqueues
+/// its own kernels): it stays on the host, as gpu.launch does.
+bool isRuntimeCall(Operation *op) {
+  auto call = dyn_cast<func::CallOp>(op);
+  if (!call)
+    return false;
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  return callee && callee->hasAttr(sieve::kRuntimeCallAttrName);
 }
 
 bool isParallelNest(Operation *op) {
@@ -161,7 +174,7 @@ LogicalResult mapFunction(func::FuncOp fn, int64_t blockSize) {
     // Kernels made by an earlier pass (sieve-convert-cvmm-to-gpu) launch
     // from the host as they are.
     if (onHost.contains(first) || isa<gpu::LaunchOp>(first) ||
-        first->hasTrait<OpTrait::IsTerminator>()) {
+        isRuntimeCall(first) || first->hasTrait<OpTrait::IsTerminator>()) {
       ++i;
       continue;
     }
@@ -206,11 +219,12 @@ LogicalResult mapFunction(func::FuncOp fn, int64_t blockSize) {
         continue;
       }
       if (!uses && j > lastUse &&
-          (isParallelNest(next) || isa<gpu::LaunchOp>(next)))
+          (isParallelNest(next) || isa<gpu::LaunchOp>(next) ||
+           isRuntimeCall(next)))
         break;
       // untested-diagnostic: the kernels earlier passes make read their
       // sizes on the device.
-      if (isa<gpu::LaunchOp>(next))
+      if (isa<gpu::LaunchOp>(next) || isRuntimeCall(next))
         return next->emitOpError()
                << "uses a value computed on the GPU to launch";
       if (isa<memref::AllocOp>(next))

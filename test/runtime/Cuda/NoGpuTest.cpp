@@ -11,6 +11,12 @@
 #include "runtime/Core/Error.h"
 #include "runtime/Cuda/Driver.h"
 #include "runtime/Cuda/GpuExecutor.h"
+#include "runtime/Cuda/GpuRuntime.h"
+#include "runtime/Cuda/RoutingSupport.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
 
 #if __has_include(<cuda.h>)
 #include <cuda.h>
@@ -44,6 +50,46 @@ TEST(NoGpuTest, GpuBundlesAreRefusedWithTheReason) {
               std::string::npos)
         << message;
   }
+}
+
+// The sort that bundles compiled with --gpu-dispatch cub call is exported
+// for them (generated code finds it by name when kernels.so is opened) and,
+// without a GPU, records why instead of crashing.
+TEST(NoGpuTest, TheRuntimeSortCallRecordsWhyThereIsNoGpu) {
+  if (cuda::Driver::get())
+    GTEST_SKIP() << "a GPU is present";
+  void *symbol =
+      dlsym(RTLD_DEFAULT, "_mlir_ciface_sieve_gpu_sort_pairs_by_expert");
+  ASSERT_NE(symbol, nullptr) << "the runtime does not export the sort";
+  struct Descriptor1 {
+    int32_t *allocated, *aligned;
+    int64_t offset, sizes[1], strides[1];
+  };
+  struct Descriptor2 {
+    int32_t *allocated, *aligned;
+    int64_t offset, sizes[2], strides[2];
+  };
+  using Sort = void (*)(Descriptor2 *, Descriptor1 *, Descriptor1 *);
+  int32_t experts[4] = {1, 0, 1, -1}, pairs[4] = {}, offsets[3] = {};
+  Descriptor2 e{experts, experts, 0, {2, 2}, {2, 1}};
+  Descriptor1 p{pairs, pairs, 0, {4}, {1}}, o{offsets, offsets, 0, {3}, {1}};
+  cuda::GpuRuntime::takeErrors();
+  reinterpret_cast<Sort>(symbol)(&e, &p, &o);
+  std::string errors = cuda::GpuRuntime::takeErrors();
+  EXPECT_NE(errors.find("sorting the routed pairs: no GPU: "),
+            std::string::npos)
+      << errors;
+}
+
+TEST(NoGpuTest, TheSupportKernelsCacheFollowsTheKernelCache) {
+  const char *saved = std::getenv("SIEVE_CACHE_DIR");
+  std::string restore = saved ? saved : "";
+  setenv("SIEVE_CACHE_DIR", "/some/cache", 1);
+  EXPECT_EQ(cuda::RoutingSupport::defaultCacheDirectory(), "/some/cache/nvrtc");
+  if (saved)
+    setenv("SIEVE_CACHE_DIR", restore.c_str(), 1);
+  else
+    unsetenv("SIEVE_CACHE_DIR");
 }
 
 #if __has_include(<cuda.h>)
