@@ -158,11 +158,13 @@ std::string RoutingSupport::defaultCacheDirectory() {
 }
 
 RoutingSupport &RoutingSupport::shared(GpuRuntime &runtime) {
+  // Never destroyed, like the GpuRuntime it uses: unloading its module from
+  // a static destructor could run after the driver has shut down.
   static std::mutex mutex;
-  static std::unique_ptr<RoutingSupport> instance;
+  static RoutingSupport *instance = nullptr;
   std::lock_guard<std::mutex> lock(mutex);
   if (!instance)
-    instance = create(runtime, defaultCacheDirectory());
+    instance = create(runtime, defaultCacheDirectory()).release();
   return *instance;
 }
 
