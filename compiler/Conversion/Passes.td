@@ -144,8 +144,8 @@ def ConvertDispatchToRuntime
 def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
   let summary = "Lower CVMM and its weight gradient to tiled GPU kernels";
   let description = [{
-    The GPU targets' fast path for the compute-heavy primitives, on f32
-    buffers (others are left for `sieve-convert-to-scf`):
+    The GPU targets' fast path for the compute-heavy primitives, on f32,
+    bf16 or f16 buffers (others are left for `sieve-convert-to-scf`):
 
     - `sieve.cvmm` becomes a grouped GEMM over the rows dispatch sorted by
       expert: one thread block per (tile of one expert's sorted rows,
@@ -180,6 +180,19 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
     A function's `sieve.gpu_tiles` attribute (`"MxNxKxSxP"`, set by
     `sieve-expand-gpu-tile-variants`) overrides the tile options for the
     CVMMs inside it; the precision is the pass's.
+
+    Operands stored as bf16 or f16 are widened into the f32 tiles as they
+    are loaded (one stage: `cp.async` copies elements as they are); the
+    precision option then says how the tensor cores round them back.
+    With `wgmma` (sm_90a) those CVMMs instead run on Hopper's warpgroup
+    MMA: a block of one warpgroup computes 128 x 128 outputs with
+    `wgmma.mma_async` m64n128k16 from shared tiles of 64-element rows in
+    the 128-byte swizzle; the expert's weight tile comes by TMA
+    (`nvgpu.tma.async.load` through a tensor map made on the host, the
+    bytes counted on an mbarrier), gathered token rows and both operands of
+    the weight gradient are stored by the threads in the same layout. A
+    weight TMA cannot read (dynamic shape, strided layout, rows not a
+    multiple of 16 bytes) keeps the `mma.sync` kernel.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
@@ -202,7 +215,10 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
            "2 to 4: cp.async pipeline)">,
     Option<"splitK", "split-k", "int64_t", "1",
            "Blocks sharing one expert's weight-gradient reduction (1 to 64; "
-           "more than 1 adds atomically)">
+           "more than 1 adds atomically)">,
+    Option<"wgmma", "wgmma", "bool", "false",
+           "sm_90a: CVMMs on bf16/f16 buffers as warpgroup MMA kernels, "
+           "weights by TMA">
   ];
 }
 

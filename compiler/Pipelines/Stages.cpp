@@ -66,8 +66,8 @@ std::vector<Stage> hostStages() {
 
 std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
                              StringRef tiles, StringRef dispatch) {
-  std::string target =
-      "nvvm-attach-target{chip=" + chip.str() + " features=+ptx80 O=3}";
+  std::string target = "nvvm-attach-target{chip=" + chip.str() +
+                       " features=" + ptxFeaturesFor(chip) + " O=3}";
   return {
       kLayers,
       kPrimitives,
@@ -84,6 +84,7 @@ std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
                                      : "") +
            "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() +
            "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() +
+           (chip == "sm_90a" ? " wgmma=true" : "") +
            "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
            "canonicalize,cse"},
       {"kernels",

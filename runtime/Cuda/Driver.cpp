@@ -63,6 +63,10 @@ bool Driver::load(std::string &whyNot) {
       resolve(library_, "cuMemsetD8Async", a.cuMemsetD8Async, whyNot) &&
       resolve(library_, "cuGetErrorName", a.cuGetErrorName, whyNot) &&
       resolve(library_, "cuGetErrorString", a.cuGetErrorString, whyNot);
+  // Optional: only bundles that read weights by TMA (sm_90a) need it.
+  a.cuTensorMapEncodeTiled =
+      reinterpret_cast<decltype(a.cuTensorMapEncodeTiled)>(
+          dlsym(library_, "cuTensorMapEncodeTiled"));
   if (!ok)
     return false;
 

@@ -40,6 +40,17 @@ constexpr CUjit_option kJitErrorLogBuffer = 5;
 constexpr CUjit_option kJitErrorLogBufferSizeBytes = 6;
 constexpr CUjit_option kJitOptimizationLevel = 7;
 
+/// A TMA tensor map (CUtensorMap): 128 opaque bytes (aligned as CUDA 13).
+struct alignas(128) CUtensorMap {
+  uint64_t opaque[16];
+};
+constexpr int kTensorMapDataTypeFloat16 = 6;
+constexpr int kTensorMapDataTypeBFloat16 = 9;
+constexpr int kTensorMapInterleaveNone = 0;
+constexpr int kTensorMapSwizzle128B = 3;
+constexpr int kTensorMapL2Promotion128B = 2;
+constexpr int kTensorMapFloatOobFillNone = 0; // zeros outside the tensor
+
 /// The driver entry points the runtime uses (the _v2 ABI where there is one).
 struct DriverApi {
   CUresult (*cuInit)(unsigned);
@@ -71,6 +82,11 @@ struct DriverApi {
   CUresult (*cuMemsetD8Async)(CUdeviceptr, unsigned char, size_t, CUstream);
   CUresult (*cuGetErrorName)(CUresult, const char **);
   CUresult (*cuGetErrorString)(CUresult, const char **);
+  /// Null where the driver predates TMA (CUDA 12).
+  CUresult (*cuTensorMapEncodeTiled)(CUtensorMap *, int, uint32_t, void *,
+                                     const uint64_t *, const uint64_t *,
+                                     const uint32_t *, const uint32_t *, int,
+                                     int, int, int);
 };
 
 /// The loaded driver and device 0, its primary context current.

@@ -7,13 +7,15 @@
 // "create" and "destroy" hand out and keep that one, and "synchronize"
 // waits only under SIEVE_CUDA_SYNC=1), and memref allocations come from the
 // caching allocator; bundles compiled with --gpu-dispatch cub call the CUB
-// sort of the routed pairs (RoutingSupport). Errors are recorded, never
-// thrown: these are called from generated code.
+// sort of the routed pairs (RoutingSupport), sm_90a bundles the TMA tensor
+// maps of their weights (TensorMaps). Errors are recorded, never thrown:
+// these are called from generated code.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Cuda/GpuRuntime.h"
 #include "runtime/Cuda/RoutingSupport.h"
+#include "runtime/Cuda/TensorMaps.h"
 
 #include "runtime/Core/Error.h"
 
@@ -58,6 +60,34 @@ template <int Rank> struct I32MemRef {
     return true;
   }
 };
+
+/// A 3-D memref of 16-bit elements as the C interface passes it.
+struct HalfMemRef3 {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t sizes[3];
+  int64_t strides[3];
+};
+
+void *tensorMap(int dataType, HalfMemRef3 *weight, int64_t boxRows) {
+  if (GpuRuntime::hasErrors())
+    return nullptr;
+  GpuRuntime *runtime = runtimeOrRecord("making a TMA tensor map");
+  if (!runtime)
+    return nullptr;
+  try {
+    TensorMapArguments arguments =
+        weightTensorMapArguments(dataType, weight->aligned, weight->offset,
+                                 weight->sizes, weight->strides, boxRows);
+    CUdeviceptr map = TensorMapCache::shared().get(*runtime, arguments,
+                                                   GpuRuntime::currentStream());
+    return reinterpret_cast<void *>(static_cast<uintptr_t>(map));
+  } catch (const Error &error) {
+    GpuRuntime::recordError(error.what());
+    return nullptr;
+  }
+}
 
 bool checked(GpuRuntime &runtime, CUresult result, const std::string &what) {
   if (result == kSuccess)
@@ -230,4 +260,16 @@ SIEVE_GPU_ABI void _mlir_ciface_sieve_gpu_sort_pairs_by_expert(
   } catch (const Error &error) {
     GpuRuntime::recordError(error.what());
   }
+}
+
+/// The tensor map an sm_90a kernel reads a bf16 / f16 weight's boxes of
+/// [boxRows][64] through (TMA), in device memory; null after an error.
+SIEVE_GPU_ABI void *_mlir_ciface_sieve_gpu_tensor_map_bf16(HalfMemRef3 *weight,
+                                                           int64_t boxRows) {
+  return tensorMap(kTensorMapDataTypeBFloat16, weight, boxRows);
+}
+
+SIEVE_GPU_ABI void *_mlir_ciface_sieve_gpu_tensor_map_f16(HalfMemRef3 *weight,
+                                                          int64_t boxRows) {
+  return tensorMap(kTensorMapDataTypeFloat16, weight, boxRows);
 }

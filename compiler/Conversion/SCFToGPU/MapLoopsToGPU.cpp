@@ -27,6 +27,9 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "mlir/Dialect/GPU/Utils/GPUUtils.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -39,9 +42,11 @@ using namespace mlir;
 
 namespace {
 
-/// Ops that may run on the host: they read no buffer contents.
+/// Ops that may run on the host: they read no buffer contents (a TMA
+/// tensor map describes a buffer from its address and shape).
 bool mayRunOnHost(Operation *op) {
-  if (isa<memref::AllocOp, memref::DeallocOp, memref::DimOp>(op))
+  if (isa<memref::AllocOp, memref::DeallocOp, memref::DimOp,
+          nvgpu::TmaCreateDescriptorOp>(op))
     return true;
   return op->getNumRegions() == 0 && isMemoryEffectFree(op);
 }
@@ -268,6 +273,17 @@ struct MapLoopsToGPUPass
     }
     for (auto fn : getOperation().getOps<func::FuncOp>())
       if (failed(mapFunction(fn, blockSize)))
+        return signalPassFailure();
+    // Constants a kernel uses are made inside it (canonicalize hoists them
+    // out of launches; aggregates such as a zero wgmma accumulator cannot
+    // be kernel arguments).
+    SmallVector<gpu::LaunchOp> launches;
+    getOperation().walk(
+        [&](gpu::LaunchOp launch) { launches.push_back(launch); });
+    for (gpu::LaunchOp launch : launches)
+      if (failed(sinkOperationsIntoLaunchOp(launch, [](Operation *op) {
+            return op->hasTrait<OpTrait::ConstantLike>();
+          })))
         return signalPassFailure();
   }
 };

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Conversion/SieveToGPU/CvmmRows.h"
 #include "compiler/Conversion/SieveToGPU/Lowerings.h"
 #include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 
@@ -28,64 +29,16 @@ using namespace mlir::sieve;
 
 namespace {
 
-/// a < aEnd && c < cEnd (unsigned): a tile position inside both operands.
-Value bothBelow(LoopBuilder &b, Value a, Value aEnd, Value c, Value cEnd) {
-  return b.andi(b.cmp(arith::CmpIPredicate::ult, a, aEnd),
-                b.cmp(arith::CmpIPredicate::ult, c, cEnd));
-}
-
-Value ceilDiv(LoopBuilder &b, Value value, int64_t divisor) {
-  return arith::CeilDivUIOp::create(b.builder(), b.location(), value,
-                                    b.index(divisor));
-}
-
-/// Token and slot of the pair at sorted position `j`.
-std::pair<Value, Value> pairAt(LoopBuilder &b, Value pairs, Value j,
-                               int64_t k) {
-  Value p = b.loadIndex(pairs, {j});
-  return {b.divu(p, b.index(k)), b.remu(p, b.index(k))};
-}
-
-Value rowIn(LoopBuilder &b, RowOrder order, Value pairs, Value j, int64_t k) {
-  return order == RowOrder::Token ? pairAt(b, pairs, j, k).first : j;
-}
-
-/// For block `tile` of the grouped row tiles: its expert (-1 when the
-/// block has none) and its rows [begin, end).
-std::array<Value, 3> findRowTile(LoopBuilder &b, Value offsets,
-                                 Value numExperts, Value tile, int64_t tileM) {
-  Value zero = b.index(0);
-  SmallVector<Value> found = b.forEach(
-      zero, numExperts, {zero, b.index(-1), zero, zero},
-      [&](LoopBuilder &lb, Value e, ValueRange state) {
-        Value first = state[0];
-        Value begin = lb.loadIndex(offsets, {e});
-        Value end = lb.loadIndex(offsets, {lb.add(e, lb.index(1))});
-        Value tiles = ceilDiv(lb, lb.sub(end, begin), tileM);
-        Value mine = lb.andi(
-            lb.cmp(arith::CmpIPredicate::uge, tile, first),
-            lb.cmp(arith::CmpIPredicate::ult, tile, lb.add(first, tiles)));
-        Value rowBegin =
-            lb.add(begin, lb.mul(lb.sub(tile, first), lb.index(tileM)));
-        return SmallVector<Value>{lb.add(first, tiles),
-                                  lb.select(mine, e, state[1]),
-                                  lb.select(mine, rowBegin, state[2]),
-                                  lb.select(mine, end, state[3])};
-      });
-  return {found[1], found[2], found[3]};
-}
-
 void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
-  Value input = op.getInput(), weight = op.getWeight();
-  Value pairs = op.getSortedPairs(), offsets = op.getOffsets();
-  Value scale = op.getScale(), out = op.getInit();
-  bool transposed = op.getTransposeWeight();
-  int64_t k = op.getK();
-  Value numExperts = b.dim(weight, 0);
-  Value inWidth = b.dim(weight, transposed ? 2 : 1);
-  Value outWidth = b.dim(weight, transposed ? 1 : 2);
+  CvmmOperands operands(op, b);
+  Value input = operands.input, weight = operands.weight;
+  Value pairs = operands.pairs, offsets = operands.offsets;
+  Value numExperts = operands.numExperts, inWidth = operands.inWidth;
+  Value outWidth = operands.outWidth;
+  bool transposed = operands.transposed;
+  int64_t k = operands.k;
   // At most ceil(rows / tileM) + N_E row tiles, whatever the routing.
-  Value rowTiles = b.add(ceilDiv(b, b.dim(pairs, 0), cfg.tileM()), numExperts);
+  Value rowTiles = rowTileCount(b, pairs, numExperts, cfg.tileM());
   Value columnTiles = ceilDiv(b, outWidth, cfg.tileN());
 
   TiledGemm::launch(
@@ -130,22 +83,8 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, const GemmTileConfig &cfg) {
           gemm.forEachResult(
               tb, acc,
               [&](LoopBuilder &eb, Value row, Value column, Value value) {
-                Value j = eb.add(rowBegin, row);
-                Value l = eb.add(columnBegin, column);
-                Value ok = bothBelow(eb, j, rowEnd, l, outWidth);
-                eb.ifThen(ok, [&](LoopBuilder &sb) {
-                  auto [token, slot] = pairAt(sb, pairs, j, k);
-                  Value v = value;
-                  if (scale)
-                    v = sb.mulf(v, sb.loadF32(scale, {token, slot}));
-                  if (op.getOutputRows() == RowOrder::Token) {
-                    memref::AtomicRMWOp::create(sb.builder(), sb.location(),
-                                                arith::AtomicRMWKind::addf, v,
-                                                out, ValueRange{token, l});
-                    return;
-                  }
-                  sb.storeF32(sb.addf(sb.loadF32(out, {j, l}), v), out, {j, l});
-                });
+                storeCvmmResult(eb, op, operands, rowBegin, rowEnd, columnBegin,
+                                row, column, value);
               });
         });
       });
@@ -232,31 +171,18 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
               Value l = eb.add(columnBegin, column);
               Value ok = bothBelow(eb, m, inWidth, l, outWidth);
               eb.ifThen(ok, [&](LoopBuilder &sb) {
-                if (splitK > 1) {
-                  memref::AtomicRMWOp::create(sb.builder(), sb.location(),
-                                              arith::AtomicRMWKind::addf, value,
-                                              out, ValueRange{expert, m, l});
-                  return;
-                }
-                sb.storeF32(sb.addf(sb.loadF32(out, {expert, m, l}), value),
-                            out, {expert, m, l});
+                addToOutput(sb, out, {expert, m, l}, value,
+                            /*atomic=*/splitK > 1);
               });
             });
       });
 }
 
-bool allF32(Operation *op) {
-  return llvm::all_of(op->getOperandTypes(), [](Type type) {
-    auto memref = dyn_cast<MemRefType>(type);
-    return !memref || !isa<FloatType>(memref.getElementType()) ||
-           memref.getElementType().isF32();
-  });
-}
-
 } // namespace
 
 LogicalResult mlir::sieve::lowerCvmmsToGpu(Operation *root,
-                                           const GemmTileConfig &cfg) {
+                                           const GemmTileConfig &cfg,
+                                           bool wgmma) {
   SmallVector<Operation *> ops;
   root->walk([&](Operation *op) {
     if (isa<CvmmOp, CvmmWeightGradOp>(op))
@@ -264,14 +190,24 @@ LogicalResult mlir::sieve::lowerCvmmsToGpu(Operation *root,
   });
   for (Operation *op : ops) {
     auto dps = cast<DestinationStyleOpInterface>(op);
-    if (!dps.hasPureBufferSemantics() || !allF32(op))
+    Type element = floatElementType(op);
+    if (!dps.hasPureBufferSemantics() || !element)
       continue; // left for sieve-convert-to-scf
+    if (wgmma && lowerCvmmToWgmma(op)) {
+      op->erase();
+      continue;
+    }
+    // bf16 and f16 operands are widened to the f32 tiles as they are
+    // loaded, synchronously: cp.async copies f32 elements as they are.
+    GemmTileConfig opConfig = cfg;
+    if (!element.isF32())
+      opConfig.stages = 1;
     OpBuilder builder(op);
     LoopBuilder b(builder, op->getLoc());
     if (auto cvmm = dyn_cast<CvmmOp>(op))
-      lowerCvmm(cvmm, b, cfg);
+      lowerCvmm(cvmm, b, opConfig);
     else
-      lowerCvmmWeightGrad(cast<CvmmWeightGradOp>(op), b, cfg);
+      lowerCvmmWeightGrad(cast<CvmmWeightGradOp>(op), b, opConfig);
     op->erase();
   }
   return success();

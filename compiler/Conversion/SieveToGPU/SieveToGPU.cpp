@@ -66,12 +66,12 @@ struct ConvertCvmmToGPUPass
         return WalkResult::interrupt();
       }
       own->precision = config.precision;
-      if (failed(mlir::sieve::lowerCvmmsToGpu(func, *own)))
+      if (failed(mlir::sieve::lowerCvmmsToGpu(func, *own, wgmma)))
         return WalkResult::interrupt();
       return WalkResult::advance();
     });
     if (walked.wasInterrupted() ||
-        failed(mlir::sieve::lowerCvmmsToGpu(getOperation(), config)))
+        failed(mlir::sieve::lowerCvmmsToGpu(getOperation(), config, wgmma)))
       signalPassFailure();
   }
 };

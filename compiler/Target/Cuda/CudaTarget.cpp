@@ -16,6 +16,10 @@
 using namespace mlir;
 using namespace mlir::sieve;
 
+std::string mlir::sieve::ptxFeaturesFor(StringRef chip) {
+  return chip == "sm_90a" ? "+ptx83" : "+ptx80";
+}
+
 std::string CudaTarget::describe() const {
   return "nvptx64-nvidia-cuda chip=" + chip + " features=" + ptxFeatures +
          " O" + std::to_string(optLevel);

@@ -20,10 +20,15 @@
 
 namespace mlir::sieve {
 
+/// The PTX ISA a chip's kernels are generated as: 8.3 for sm_90a (its TMA
+/// kernels acquire their tensor maps with fence.proxy.tensormap), 8.0
+/// otherwise.
+std::string ptxFeaturesFor(StringRef chip);
+
 /// The PTX the kernels are generated as, and the chip they target.
 struct CudaTarget {
   std::string chip;
-  std::string ptxFeatures = "+ptx80";
+  std::string ptxFeatures = ptxFeaturesFor(chip);
   unsigned optLevel = 3;
   std::string describe() const;
 };

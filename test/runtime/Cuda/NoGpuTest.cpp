@@ -81,6 +81,31 @@ TEST(NoGpuTest, TheRuntimeSortCallRecordsWhyThereIsNoGpu) {
       << errors;
 }
 
+// sm_90a bundles ask the runtime for their weights' TMA tensor maps; both
+// element types are exported and, without a GPU, record why and return null.
+TEST(NoGpuTest, TheTensorMapCallsRecordWhyThereIsNoGpu) {
+  if (cuda::Driver::get())
+    GTEST_SKIP() << "a GPU is present";
+  struct Descriptor3 {
+    void *allocated, *aligned;
+    int64_t offset, sizes[3], strides[3];
+  };
+  using MakeMap = void *(*)(Descriptor3 *, int64_t);
+  alignas(16) uint16_t weight[2 * 8 * 64] = {};
+  Descriptor3 w{weight, weight, 0, {2, 8, 64}, {512, 64, 1}};
+  for (const char *name : {"_mlir_ciface_sieve_gpu_tensor_map_bf16",
+                           "_mlir_ciface_sieve_gpu_tensor_map_f16"}) {
+    void *symbol = dlsym(RTLD_DEFAULT, name);
+    ASSERT_NE(symbol, nullptr) << "the runtime does not export " << name;
+    cuda::GpuRuntime::takeErrors();
+    EXPECT_EQ(reinterpret_cast<MakeMap>(symbol)(&w, 64), nullptr);
+    std::string errors = cuda::GpuRuntime::takeErrors();
+    EXPECT_NE(errors.find("making a TMA tensor map: no GPU: "),
+              std::string::npos)
+        << errors;
+  }
+}
+
 TEST(NoGpuTest, TheSupportKernelsCacheFollowsTheKernelCache) {
   const char *saved = std::getenv("SIEVE_CACHE_DIR");
   std::string restore = saved ? saved : "";
@@ -106,4 +131,16 @@ static_assert(CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES ==
               cuda::kJitErrorLogBufferSizeBytes);
 static_assert(CU_JIT_OPTIMIZATION_LEVEL == cuda::kJitOptimizationLevel);
 static_assert(sizeof(CUdeviceptr) == sizeof(cuda::CUdeviceptr));
+static_assert(sizeof(CUtensorMap) == sizeof(cuda::CUtensorMap));
+static_assert(alignof(CUtensorMap) == alignof(cuda::CUtensorMap));
+static_assert(CU_TENSOR_MAP_DATA_TYPE_FLOAT16 ==
+              cuda::kTensorMapDataTypeFloat16);
+static_assert(CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 ==
+              cuda::kTensorMapDataTypeBFloat16);
+static_assert(CU_TENSOR_MAP_INTERLEAVE_NONE == cuda::kTensorMapInterleaveNone);
+static_assert(CU_TENSOR_MAP_SWIZZLE_128B == cuda::kTensorMapSwizzle128B);
+static_assert(CU_TENSOR_MAP_L2_PROMOTION_L2_128B ==
+              cuda::kTensorMapL2Promotion128B);
+static_assert(CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE ==
+              cuda::kTensorMapFloatOobFillNone);
 #endif

@@ -1,7 +1,7 @@
 // CVMM and its weight gradient on f32 buffers become tiled GPU kernels:
 // a block of 2 x 2 warps (128 threads) per tile, the A and B tiles in
 // shared memory, fragments computed with FMAs (f32) or the tensor cores
-// (tf32). Other element types are left for sieve-convert-to-scf.
+// (tf32); bf16 and f16 buffers are widened into the same tiles.
 // RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu | FileCheck %s --check-prefixes=CHECK,F32
 // RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu="precision=tf32 warps-m=1 warps-n=2 k-tile=32" | FileCheck %s --check-prefixes=CHECK,TF32
 // RUN: sieve-opt %s -split-input-file --sieve-convert-cvmm-to-gpu="precision=f16" | FileCheck %s --check-prefixes=CHECK,HALF,F16
@@ -70,10 +70,16 @@ func.func @weight_grad(%x: memref<?x64xf32>, %g: memref<?x32xf32>, %p: memref<?x
 
 // -----
 
-// f16 operands take the reference loops (sieve-convert-to-scf).
+// f16 operands are widened into the f32 tiles as they are loaded; sums
+// are rounded to f16 once, when added to the output.
 // CHECK-LABEL: func.func @cvmm_f16
-// CHECK-NOT:     gpu.launch
-// CHECK:         sieve.cvmm
+// CHECK:         gpu.launch
+// CHECK:           memref.load %{{.*}} : memref<?x64xf16>
+// CHECK-NEXT:      arith.extf %{{.*}} : f16 to f32
+// CHECK:           %[[SUM:.*]] = arith.addf
+// CHECK-NEXT:      %[[ROUNDED:.*]] = arith.truncf %[[SUM]] : f32 to f16
+// CHECK-NEXT:      memref.store %[[ROUNDED]], %{{.*}} : memref<?x32xf16>
+// CHECK-NOT:     sieve.cvmm
 func.func @cvmm_f16(%x: memref<?x64xf16>, %w: memref<4x64x32xf16>, %p: memref<?xi32>, %o: memref<5xi32>, %h: memref<?x32xf16>) {
   sieve.cvmm ins(%x, %w, %p, %o : memref<?x64xf16>, memref<4x64x32xf16>, memref<?xi32>, memref<5xi32>) outs(%h : memref<?x32xf16>) {k = 2 : i64, input_rows = #sieve.rows<token>, output_rows = #sieve.rows<sorted>}
   return
