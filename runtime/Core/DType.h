@@ -21,6 +21,12 @@ const char *name(DType dtype);
 /// The inverse of name(), or nullopt for an unknown name.
 std::optional<DType> parseDType(const std::string &text);
 
+/// A 16-bit float (F16 or BF16) from f32, rounded to nearest even (NaN
+/// stays NaN, overflow becomes infinity), as its bits.
+uint16_t toHalfBits(float value, DType dtype);
+/// The f32 value of a 16-bit float's bits (F16 or BF16): exact.
+float fromHalfBits(uint16_t bits, DType dtype);
+
 } // namespace sieve::runtime
 
 #endif // SIEVE_RUNTIME_CORE_DTYPE_H

@@ -13,17 +13,30 @@ sieve=${2:-$root/build/bin/sieve}
 cache=${SIEVE_CACHE_DIR:-$root/build/cache}
 
 # One model per feed-forward variant: every primitive, forward and backward
-# (models/small/<name>.yaml; the MoWE model is models/mowe/small.yaml).
+# (models/small/<name>.yaml; the MoWE model is models/mowe/small.yaml), and
+# σ-MoE with its tensors in bf16 (models/examples/sigma-moe-bf16.mlir: on
+# sm_90a the warpgroup MMA with weights read by TMA).
 models="dense topk pkm-value-count-relu pkm-value-count-softmax sigma-moe
-        switch-k1-g64 sbase-k2-g64 softmax-renorm standard-dropout mowe-small"
+        switch-k1-g64 sbase-k2-g64 softmax-renorm standard-dropout mowe-small
+        sigma-moe-bf16"
 description() {
-  [[ $1 == mowe-small ]] && echo "$root/models/mowe/small.yaml" ||
-    echo "$root/models/small/$1.yaml"
+  case $1 in
+  mowe-small) echo "$root/models/mowe/small.yaml" ;;
+  sigma-moe-bf16) echo "$root/models/examples/sigma-moe-bf16.mlir" ;;
+  *) echo "$root/models/small/$1.yaml" ;;
+  esac
 }
+all_variants="host sm_80 sm_90a sm_80-tf32 sm_90a-tf32 sm_80-bf16 sm_90a-bf16
+              sm_90a-f16 sm_90a-cub"
 for model in $models; do
-  for variant in host sm_80 sm_90a sm_80-tf32 sm_90a-tf32 sm_80-bf16 \
-                 sm_90a-bf16 sm_90a-f16 sm_90a-cub; do
+  variants=$all_variants
+  # bf16 tensors: the warpgroup MMA kernels (sm_90a) and the mma.sync tiles
+  # (sm_80), one tile variant each (the pack must stay under 64 MiB).
+  [[ $model == sigma-moe-bf16 ]] && variants="host sm_80-bf16 sm_90a"
+  for variant in $variants; do
     options=(--target "${variant%-*}")
+    [[ $model == sigma-moe-bf16 && $variant != host ]] &&
+      options+=(--gpu-tiles 2x2x16x1x1)
     [[ $variant == host ]] && options=(--target host --host-cpu x86-64-v3)
     [[ $variant == *-*16 || $variant == *-tf32 ]] &&
       options+=(--gpu-precision "${variant##*-}")
@@ -34,4 +47,4 @@ for model in $models; do
       --cache-dir "$cache" -o "$out/$model/$variant" >/dev/null
   done
 done
-echo "gpu-bundles: $(ls "$out" | wc -l) models x {host and 8 GPU variants} in $out"
+echo "gpu-bundles: $(ls "$out" | wc -l) models x {host and up to 8 GPU variants} in $out"
