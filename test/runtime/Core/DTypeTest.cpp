@@ -28,8 +28,10 @@ TEST(DTypeTest, KnownEncodings) {
   // Ties go to even: 1 + 2^-8 is halfway between two bf16 values.
   EXPECT_EQ(toHalfBits(1.0f + std::ldexp(1.0f, -8), DType::BF16), 0x3F80);
   EXPECT_EQ(toHalfBits(1.0f + 3 * std::ldexp(1.0f, -8), DType::BF16), 0x3F82);
-  EXPECT_TRUE(std::isnan(fromHalfBits(toHalfBits(NAN, DType::BF16), DType::BF16)));
-  EXPECT_TRUE(std::isnan(fromHalfBits(toHalfBits(NAN, DType::F16), DType::F16)));
+  EXPECT_TRUE(
+      std::isnan(fromHalfBits(toHalfBits(NAN, DType::BF16), DType::BF16)));
+  EXPECT_TRUE(
+      std::isnan(fromHalfBits(toHalfBits(NAN, DType::F16), DType::F16)));
   EXPECT_EQ(fromHalfBits(0x3DCD, DType::BF16), 0.10009765625f);
 }
 
