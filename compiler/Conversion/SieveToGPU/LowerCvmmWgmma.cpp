@@ -164,13 +164,12 @@ bool mlir::sieve::lowerCvmmToWgmma(Operation *op) {
   Type element = floatElementType(op);
   if (!element || !(element.isBF16() || element.isF16()))
     return false;
+  auto cvmm = dyn_cast<CvmmOp>(op);
+  if (cvmm && !TmaWeight::supports(cvmm.getWeight()))
+    return false;
   OpBuilder builder(op);
   LoopBuilder b(builder, op->getLoc());
-  if (auto cvmm = dyn_cast<CvmmOp>(op)) {
-    WgmmaBLayout layout =
-        cvmm.getTransposeWeight() ? WgmmaBLayout::KMajor : WgmmaBLayout::NMajor;
-    if (!TmaWeight::supports(cvmm.getWeight(), layout))
-      return false;
+  if (cvmm) {
     lowerCvmm(cvmm, b, element);
     return true;
   }

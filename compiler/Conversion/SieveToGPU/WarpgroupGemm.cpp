@@ -91,7 +91,7 @@ LLVM::LLVMStructType accumulatorType(MLIRContext *context) {
 // TmaWeight
 //===----------------------------------------------------------------------===//
 
-bool TmaWeight::supports(Value weight, WgmmaBLayout) {
+bool TmaWeight::supports(Value weight) {
   auto type = dyn_cast<MemRefType>(weight.getType());
   if (!type || type.getRank() != 3 || !type.hasStaticShape() ||
       !type.getLayout().isIdentity())

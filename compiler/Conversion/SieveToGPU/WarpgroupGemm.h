@@ -65,9 +65,9 @@ constexpr StringLiteral kTensorMapFunction = "sieve_gpu_tensor_map";
 /// A weight (N_E x rows x columns, bf16 or f16, identity layout) read by TMA
 /// in boxes of one expert's [64 or 128 rows][64 columns].
 struct TmaWeight {
-  /// Whether the weight can be read by TMA into B tiles of `layout`: static
+  /// Whether the weight can be read by TMA (in either B layout): static
   /// shape, identity layout, rows of a multiple of 16 bytes.
-  static bool supports(Value weight, WgmmaBLayout layout);
+  static bool supports(Value weight);
   /// The tensor map's type: one expert's box in the 128-byte swizzle,
   /// zeros outside the weight.
   static nvgpu::TensorMapDescriptorType mapType(Type element,
