@@ -110,6 +110,13 @@ def ExpandGpuTileVariants
     own tiles. Functions without CVMM have nothing to tune and get no
     copies.
 
+    A configuration that gives every CVMM of a function the same kernel as
+    an earlier configuration adds no copy for it (the names keep the
+    configuration's position, so `__tiles2` is always the third): split-K
+    only splits weight gradients, bf16/f16 operands on `mma.sync` tiles
+    take one stage, and with `wgmma` a variant's warpgroup form (see
+    `sieve-convert-cvmm-to-gpu`) ignores the k-tile.
+
     A configuration is written `MxNxKxSxP`: warps along rows and columns,
     the k-tile, the pipeline stages and the weight gradient's split-K (see
     `sieve-convert-cvmm-to-gpu`). An unparsable or invalid one is an error
@@ -117,7 +124,10 @@ def ExpandGpuTileVariants
   }];
   let options = [
     ListOption<"tiles", "tiles", "std::string",
-               "Tile configurations MxNxKxSxP, the default one first">
+               "Tile configurations MxNxKxSxP, the default one first">,
+    Option<"wgmma", "wgmma", "bool", "false",
+           "The CVMMs will be lowered as by sieve-convert-cvmm-to-gpu{wgmma} "
+           "(sm_90a): compare variants by their warpgroup MMA form">
   ];
 }
 
@@ -185,14 +195,21 @@ def ConvertCvmmToGPU : Pass<"sieve-convert-cvmm-to-gpu"> {
     are loaded (one stage: `cp.async` copies elements as they are); the
     precision option then says how the tensor cores round them back.
     With `wgmma` (sm_90a) those CVMMs instead run on Hopper's warpgroup
-    MMA: a block of one warpgroup computes 128 x 128 outputs with
-    `wgmma.mma_async` m64n128k16 from shared tiles of 64-element rows in
-    the 128-byte swizzle; the expert's weight tile comes by TMA
+    MMA: a block of one warpgroup computes (64 warps-m) x (64 warps-n)
+    outputs (64 or 128 rows by 64, 128 or 256 columns, at most 128
+    accumulator registers a thread) with `wgmma.mma_async` m64nNk16 from
+    shared tiles of 64-element rows in the 128-byte swizzle, k-tile 64
+    whatever the option; the expert's weight tile comes by TMA
     (`nvgpu.tma.async.load` through a tensor map made on the host, the
-    bytes counted on an mbarrier), gathered token rows and both operands of
-    the weight gradient are stored by the threads in the same layout. A
-    weight TMA cannot read (dynamic shape, strided layout, rows not a
-    multiple of 16 bytes) keeps the `mma.sync` kernel.
+    bytes counted on an mbarrier a buffer), gathered token rows and both
+    operands of the weight gradient are stored by the threads in the same
+    layout. The tiles are a ring of `stages` buffers in dynamic shared
+    memory (the runtime raises the kernel's limit past 48 KiB): with more
+    than one, the tensor cores multiply a step while the threads store the
+    next, and TMA boxes are requested `stages` - 2 steps ahead; `split-k`
+    splits the weight gradient as above. A weight TMA cannot read (dynamic
+    shape, strided layout, rows not a multiple of 16 bytes) or tiles with no
+    warpgroup form keep the `mma.sync` kernel.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

@@ -66,6 +66,7 @@ std::vector<Stage> hostStages() {
 
 std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
                              StringRef tiles, StringRef dispatch) {
+  std::string wgmma = chip == "sm_90a" ? " wgmma=true" : "";
   std::string target = "nvvm-attach-target{chip=" + chip.str() +
                        " features=" + ptxFeaturesFor(chip) + " O=3}";
   return {
@@ -82,9 +83,8 @@ std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
            "independent iterations as scf.parallel",
        std::string(dispatch == "cub" ? "sieve-convert-dispatch-to-runtime,"
                                      : "") +
-           "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() +
-           "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() +
-           (chip == "sm_90a" ? " wgmma=true" : "") +
+           "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() + wgmma +
+           "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() + wgmma +
            "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
            "canonicalize,cse"},
       {"kernels",

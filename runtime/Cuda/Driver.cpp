@@ -50,6 +50,7 @@ bool Driver::load(std::string &whyNot) {
       resolve(library_, "cuModuleLoadDataEx", a.cuModuleLoadDataEx, whyNot) &&
       resolve(library_, "cuModuleUnload", a.cuModuleUnload, whyNot) &&
       resolve(library_, "cuModuleGetFunction", a.cuModuleGetFunction, whyNot) &&
+      resolve(library_, "cuFuncSetAttribute", a.cuFuncSetAttribute, whyNot) &&
       resolve(library_, "cuLaunchKernel", a.cuLaunchKernel, whyNot) &&
       resolve(library_, "cuStreamCreate", a.cuStreamCreate, whyNot) &&
       resolve(library_, "cuStreamDestroy_v2", a.cuStreamDestroy, whyNot) &&

@@ -36,6 +36,10 @@ constexpr CUresult kSuccess = 0;
 constexpr int kAttributeComputeCapabilityMajor = 75;
 constexpr int kAttributeComputeCapabilityMinor = 76;
 constexpr int kAttributeMultiprocessorCount = 16;
+constexpr int kFunctionAttributeMaxDynamicSharedSizeBytes = 8;
+/// The dynamic shared memory a launch may ask for without raising the
+/// kernel's limit.
+constexpr int kDefaultDynamicSharedBytes = 48 * 1024;
 constexpr CUjit_option kJitErrorLogBuffer = 5;
 constexpr CUjit_option kJitErrorLogBufferSizeBytes = 6;
 constexpr CUjit_option kJitOptimizationLevel = 7;
@@ -67,6 +71,7 @@ struct DriverApi {
                                  CUjit_option *, void **);
   CUresult (*cuModuleUnload)(CUmodule);
   CUresult (*cuModuleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*cuFuncSetAttribute)(CUfunction, int, int);
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);

@@ -181,6 +181,17 @@ SIEVE_GPU_ABI void mgpuLaunchKernel(void *function, intptr_t gridX,
                       std::to_string(gridY) + "x" + std::to_string(gridZ) +
                       " block " + std::to_string(blockX) + "x" +
                       std::to_string(blockY) + "x" + std::to_string(blockZ);
+  // Kernels whose tile ring is past 48 KiB (the sm_90a warpgroup MMA
+  // kernels with several stages) must raise their limit first; a device
+  // with less shared memory refuses here, saying how much was asked.
+  if (sharedMemory > kDefaultDynamicSharedBytes &&
+      !checked(*runtime,
+               api.cuFuncSetAttribute(
+                   static_cast<CUfunction>(function),
+                   kFunctionAttributeMaxDynamicSharedSizeBytes, sharedMemory),
+               "allowing a kernel " + std::to_string(sharedMemory) +
+                   " bytes of dynamic shared memory (" + shape + ")"))
+    return;
   checked(*runtime,
           runtime->driver().api().cuLaunchKernel(
               static_cast<CUfunction>(function), gridX, gridY, gridZ, blockX,

@@ -30,13 +30,16 @@ all_variants="host sm_80 sm_90a sm_80-tf32 sm_90a-tf32 sm_80-bf16 sm_90a-bf16
               sm_90a-f16 sm_90a-cub"
 for model in $models; do
   variants=$all_variants
-  # bf16 tensors: the warpgroup MMA kernels (sm_90a) and the mma.sync tiles
-  # (sm_80), one tile variant each (the pack must stay under 64 MiB).
+  # bf16 tensors: the warpgroup MMA kernels (sm_90a: 128 x 128 tiles in one
+  # stage, 64 x 256 in three with split-K 2, 128 x 128 in four) and the
+  # mma.sync tiles (sm_80, one variant: the pack must stay under 64 MiB).
   [[ $model == sigma-moe-bf16 ]] && variants="host sm_80-bf16 sm_90a"
   for variant in $variants; do
     options=(--target "${variant%-*}")
-    [[ $model == sigma-moe-bf16 && $variant != host ]] &&
+    [[ $model == sigma-moe-bf16 && $variant == sm_80-bf16 ]] &&
       options+=(--gpu-tiles 2x2x16x1x1)
+    [[ $model == sigma-moe-bf16 && $variant == sm_90a ]] &&
+      options+=(--gpu-tiles 2x2x16x1x1,1x4x16x3x2,2x2x16x4x1)
     [[ $variant == host ]] && options=(--target host --host-cpu x86-64-v3)
     [[ $variant == *-*16 || $variant == *-tf32 ]] &&
       options+=(--gpu-precision "${variant##*-}")

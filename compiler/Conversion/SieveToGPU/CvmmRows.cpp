@@ -19,6 +19,19 @@ Value mlir::sieve::ceilDiv(LoopBuilder &b, Value value, int64_t divisor) {
                                     b.index(divisor));
 }
 
+std::pair<Value, Value> mlir::sieve::splitSteps(LoopBuilder &b, Value steps,
+                                                Value part, int64_t splitK) {
+  if (splitK == 1)
+    return {b.index(0), steps};
+  Value perPart = ceilDiv(b, steps, splitK);
+  auto atMost = [&](Value value, Value limit) {
+    return b.select(b.cmp(arith::CmpIPredicate::ult, value, limit), value,
+                    limit);
+  };
+  Value first = atMost(b.mul(part, perPart), steps);
+  return {first, atMost(b.add(first, perPart), steps)};
+}
+
 std::pair<Value, Value> mlir::sieve::pairAt(LoopBuilder &b, Value pairs,
                                             Value j, int64_t k) {
   Value p = b.loadIndex(pairs, {j});

@@ -25,6 +25,11 @@ Value bothBelow(LoopBuilder &b, Value a, Value aEnd, Value c, Value cEnd);
 /// ceil(value / divisor) for a non-negative index.
 Value ceilDiv(LoopBuilder &b, Value value, int64_t divisor);
 
+/// Part `part` of `splitK` of reduction steps [0, steps): its steps
+/// [first, end), ceil(steps / splitK) a part (empty past the end).
+std::pair<Value, Value> splitSteps(LoopBuilder &b, Value steps, Value part,
+                                   int64_t splitK);
+
 /// Token and slot of the pair at sorted position `j`.
 std::pair<Value, Value> pairAt(LoopBuilder &b, Value pairs, Value j, int64_t k);
 

@@ -3,17 +3,23 @@
 // Triton compiles a kernel once per autotuning config; a Sieve bundle
 // holds every configuration's kernels side by side, as copies of the entry
 // points that hold CVMMs, so the runtime can switch between them without a
-// compiler.
+// compiler. A configuration that would give every CVMM of an entry point
+// the kernel an earlier one gives it (split-K without a weight gradient,
+// tunables a warpgroup MMA kernel does not have) adds no copy: variants
+// differ in their kernels.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Conversion/SieveToGPU/Lowerings.h"
 #include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 
 #include "dialects/Sieve/IR/SieveOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
+
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir::sieve {
 #pragma GCC diagnostic push
@@ -28,13 +34,13 @@ using namespace mlir::sieve;
 
 namespace {
 
-bool holdsCvmm(func::FuncOp func) {
-  return func
-      .walk([](Operation *op) {
-        return isa<CvmmOp, CvmmWeightGradOp>(op) ? WalkResult::interrupt()
-                                                 : WalkResult::advance();
-      })
-      .wasInterrupted();
+SmallVector<Operation *> cvmmsIn(func::FuncOp func) {
+  SmallVector<Operation *> cvmms;
+  func.walk([&](Operation *op) {
+    if (isa<CvmmOp, CvmmWeightGradOp>(op))
+      cvmms.push_back(op);
+  });
+  return cvmms;
 }
 
 struct ExpandGpuTileVariantsPass
@@ -43,7 +49,7 @@ struct ExpandGpuTileVariantsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<std::string> configs;
+    SmallVector<GemmTileConfig> configs;
     for (const std::string &text : tiles) {
       std::optional<GemmTileConfig> config = GemmTileConfig::parse(text);
       std::string invalid =
@@ -55,7 +61,7 @@ struct ExpandGpuTileVariantsPass
                            << "' is invalid: " << invalid;
         return signalPassFailure();
       }
-      configs.push_back(config->str());
+      configs.push_back(*config);
     }
     if (configs.empty())
       return;
@@ -63,16 +69,29 @@ struct ExpandGpuTileVariantsPass
     SymbolTable symbols(module);
     SmallVector<func::FuncOp> entries;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal() && holdsCvmm(func))
+      if (func.isPublic() && !func.isExternal() && !cvmmsIn(func).empty())
         entries.push_back(func);
     Builder builder(&getContext());
     for (func::FuncOp func : entries) {
-      func->setAttr(kGpuTilesAttrName, builder.getStringAttr(configs[0]));
+      SmallVector<Operation *> cvmms = cvmmsIn(func);
+      auto kernelsOf = [&](const GemmTileConfig &config) {
+        std::string key;
+        for (Operation *op : cvmms)
+          key += kernelTilesKey(op, config, wgmma) + ";";
+        return key;
+      };
+      func->setAttr(kGpuTilesAttrName, builder.getStringAttr(configs[0].str()));
+      llvm::StringSet<> built;
+      built.insert(kernelsOf(configs[0]));
       Operation *last = func;
       for (size_t i = 1; i < configs.size(); ++i) {
+        if (!built.insert(kernelsOf(configs[i])).second)
+          continue;
+        // Named by the configuration's position, whatever was skipped.
         func::FuncOp copy = func.clone();
         copy.setName((func.getName() + "__tiles" + Twine(i)).str());
-        copy->setAttr(kGpuTilesAttrName, builder.getStringAttr(configs[i]));
+        copy->setAttr(kGpuTilesAttrName,
+                      builder.getStringAttr(configs[i].str()));
         copy->setAttr(kVariantOfAttrName,
                       builder.getStringAttr(func.getName()));
         symbols.insert(copy, std::next(Block::iterator(last)));

@@ -18,6 +18,7 @@
 #include "compiler/Conversion/SieveToGPU/CvmmRows.h"
 #include "compiler/Conversion/SieveToGPU/Lowerings.h"
 #include "compiler/Conversion/SieveToGPU/TiledGemm.h"
+#include "compiler/Conversion/SieveToGPU/WarpgroupGemm.h"
 
 #include "dialects/Sieve/IR/SieveOps.h"
 
@@ -116,17 +117,8 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
             kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN()));
         Value rowBegin = kb.loadIndex(offsets, {expert});
         Value rowEnd = kb.loadIndex(offsets, {kb.add(expert, kb.index(1))});
-        Value steps = ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile);
-        Value firstStep = part, endStep = steps;
-        if (splitK > 1) {
-          Value perPart = ceilDiv(kb, steps, splitK);
-          auto atMost = [&](Value value, Value limit) {
-            return kb.select(kb.cmp(arith::CmpIPredicate::ult, value, limit),
-                             value, limit);
-          };
-          firstStep = atMost(kb.mul(part, perPart), steps);
-          endStep = atMost(kb.add(firstStep, perPart), steps);
-        }
+        auto [firstStep, endStep] = splitSteps(
+            kb, ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile), part, splitK);
         auto rowOf = [&](LoopBuilder &lb, Value step, Value jj) {
           return lb.add(rowBegin,
                         lb.add(lb.mul(step, lb.index(cfg.kTile)), jj));
@@ -178,7 +170,33 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
       });
 }
 
+/// The tiles `op` runs on as an mma.sync / FMA kernel: bf16 and f16
+/// operands are widened to the f32 tiles as they are loaded, synchronously
+/// (cp.async copies elements as they are).
+GemmTileConfig mmaSyncTiles(Operation *op, const GemmTileConfig &config) {
+  GemmTileConfig own = config;
+  Type element = floatElementType(op);
+  if (element && !element.isF32())
+    own.stages = 1;
+  return own;
+}
+
 } // namespace
+
+std::string mlir::sieve::kernelTilesKey(Operation *op,
+                                        const GemmTileConfig &config,
+                                        bool wgmma) {
+  std::optional<WgmmaTileConfig> tiles =
+      wgmma ? wgmmaTilesFor(op, config) : std::nullopt;
+  if (tiles && isa<CvmmOp>(op))
+    tiles->splitK = 1;
+  if (tiles)
+    return tiles->str();
+  GemmTileConfig own = mmaSyncTiles(op, config);
+  if (isa<CvmmOp>(op))
+    own.splitK = 1;
+  return own.str();
+}
 
 LogicalResult mlir::sieve::lowerCvmmsToGpu(Operation *root,
                                            const GemmTileConfig &cfg,
@@ -193,15 +211,13 @@ LogicalResult mlir::sieve::lowerCvmmsToGpu(Operation *root,
     Type element = floatElementType(op);
     if (!dps.hasPureBufferSemantics() || !element)
       continue; // left for sieve-convert-to-scf
-    if (wgmma && lowerCvmmToWgmma(op)) {
+    if (std::optional<WgmmaTileConfig> tiles =
+            wgmma ? wgmmaTilesFor(op, cfg) : std::nullopt) {
+      lowerCvmmToWgmma(op, *tiles);
       op->erase();
       continue;
     }
-    // bf16 and f16 operands are widened to the f32 tiles as they are
-    // loaded, synchronously: cp.async copies f32 elements as they are.
-    GemmTileConfig opConfig = cfg;
-    if (!element.isF32())
-      opConfig.stages = 1;
+    GemmTileConfig opConfig = mmaSyncTiles(op, cfg);
     OpBuilder builder(op);
     LoopBuilder b(builder, op->getLoc());
     if (auto cvmm = dyn_cast<CvmmOp>(op))

@@ -24,11 +24,10 @@ using namespace mlir::sieve;
 
 namespace {
 
-constexpr int64_t kTileM = WarpgroupGemm::kTileM;
-constexpr int64_t kTileN = WarpgroupGemm::kTileN;
 constexpr int64_t kTileK = WarpgroupGemm::kTileK;
 
-void lowerCvmm(CvmmOp op, LoopBuilder &b, Type element) {
+void lowerCvmm(CvmmOp op, LoopBuilder &b, Type element,
+               const WgmmaTileConfig &cfg) {
   CvmmOperands operands(op, b);
   Value input = operands.input, weight = operands.weight;
   Value pairs = operands.pairs, offsets = operands.offsets;
@@ -40,24 +39,24 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, Type element) {
   // one (N_E, in, out) comes as two N-major boxes.
   WgmmaBLayout layout =
       transposed ? WgmmaBLayout::KMajor : WgmmaBLayout::NMajor;
-  Value tensorMap = TmaWeight::create(b, weight, layout);
+  Value tensorMap = TmaWeight::create(b, weight, layout, cfg);
 
   WarpgroupGemm::launch(
-      b, op, element, layout,
-      {rowTileCount(b, pairs, numExperts, kTileM), ceilDiv(b, outWidth, kTileN),
-       b.index(1)},
+      b, cfg, element, layout,
+      {rowTileCount(b, pairs, numExperts, cfg.tileM),
+       ceilDiv(b, outWidth, cfg.tileN), b.index(1)},
       [&](LoopBuilder &kb, WarpgroupGemm &gemm) {
         gpu::LaunchOp launch = gemm.op();
         auto [expert, rowBegin, rowEnd] = findRowTile(
-            kb, offsets, numExperts, launch.getBlockIds().x, kTileM);
-        Value columnBegin = kb.mul(launch.getBlockIds().y, kb.index(kTileN));
+            kb, offsets, numExperts, launch.getBlockIds().x, cfg.tileM);
+        Value columnBegin = kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN));
         Value busy = kb.cmp(arith::CmpIPredicate::sge, expert, kb.index(0));
         kb.ifThen(busy, [&](LoopBuilder &tb) {
           WgmmaStep step;
-          step.fill = [&](LoopBuilder &lb, Value s) {
+          step.fill = [&](LoopBuilder &lb, Value s, const WgmmaTiles &tiles) {
             Value kBegin = lb.mul(s, lb.index(kTileK));
             gemm.fillKMajor(
-                lb, gemm.aTile(), /*rowFastest=*/false,
+                lb, tiles.a, /*rowFastest=*/false,
                 [&](LoopBuilder &eb, Value row, Value kk) {
                   return bothBelow(eb, eb.add(rowBegin, row), rowEnd,
                                    eb.add(kBegin, kk), inWidth);
@@ -74,9 +73,8 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, Type element) {
             Value kBegin = lb.mul(s, lb.index(kTileK));
             if (transposed)
               return SmallVector<Value>{kBegin, columnBegin, expert};
-            return SmallVector<Value>{
-                lb.add(columnBegin, lb.index(box * kTileN / 2)), kBegin,
-                expert};
+            return SmallVector<Value>{lb.add(columnBegin, lb.index(box * 64)),
+                                      kBegin, expert};
           };
           SmallVector<Value> acc = gemm.accumulate(
               tb, tb.index(0), ceilDiv(tb, inWidth, kTileK), step);
@@ -90,7 +88,8 @@ void lowerCvmm(CvmmOp op, LoopBuilder &b, Type element) {
       });
 }
 
-void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element) {
+void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element,
+                         const WgmmaTileConfig &cfg) {
   Value input = op.getInput(), grad = op.getGradOutput();
   Value pairs = op.getSortedPairs(), offsets = op.getOffsets();
   Value scale = op.getScale(), out = op.getInit();
@@ -98,23 +97,31 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element) {
   Value numExperts = b.dim(out, 0), inWidth = b.dim(out, 1);
   Value outWidth = b.dim(out, 2);
 
+  // Split-K: blocks (z = expert * splitK + part) share an expert's
+  // reduction steps and add their parts atomically.
+  int64_t splitK = cfg.splitK;
   WarpgroupGemm::launch(
-      b, op, element, WgmmaBLayout::KMajor,
-      {ceilDiv(b, inWidth, kTileM), ceilDiv(b, outWidth, kTileN), numExperts},
+      b, cfg, element, WgmmaBLayout::KMajor,
+      {ceilDiv(b, inWidth, cfg.tileM), ceilDiv(b, outWidth, cfg.tileN),
+       splitK == 1 ? numExperts : b.mul(numExperts, b.index(splitK))},
       [&](LoopBuilder &kb, WarpgroupGemm &gemm) {
         gpu::LaunchOp launch = gemm.op();
-        Value expert = launch.getBlockIds().z;
-        Value mBegin = kb.mul(launch.getBlockIds().x, kb.index(kTileM));
-        Value columnBegin = kb.mul(launch.getBlockIds().y, kb.index(kTileN));
+        Value z = launch.getBlockIds().z;
+        Value expert = splitK == 1 ? z : kb.divu(z, kb.index(splitK));
+        Value part = splitK == 1 ? kb.index(0) : kb.remu(z, kb.index(splitK));
+        Value mBegin = kb.mul(launch.getBlockIds().x, kb.index(cfg.tileM));
+        Value columnBegin = kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN));
         Value rowBegin = kb.loadIndex(offsets, {expert});
         Value rowEnd = kb.loadIndex(offsets, {kb.add(expert, kb.index(1))});
+        auto [firstStep, endStep] = splitSteps(
+            kb, ceilDiv(kb, kb.sub(rowEnd, rowBegin), kTileK), part, splitK);
         // Both tiles are K-major over the expert's rows: A is the input's
         // columns m (scaled per pair), B the output gradient's columns n.
         WgmmaStep step;
-        step.fill = [&](LoopBuilder &lb, Value s) {
+        step.fill = [&](LoopBuilder &lb, Value s, const WgmmaTiles &tiles) {
           Value jBegin = lb.add(rowBegin, lb.mul(s, lb.index(kTileK)));
           gemm.fillKMajor(
-              lb, gemm.aTile(), /*rowFastest=*/true,
+              lb, tiles.a, /*rowFastest=*/true,
               [&](LoopBuilder &eb, Value m, Value jj) {
                 return bothBelow(eb, eb.add(jBegin, jj), rowEnd,
                                  eb.add(mBegin, m), inWidth);
@@ -130,7 +137,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element) {
                 return eb.mulf(v, eb.loadF32(scale, {token, slot}));
               });
           gemm.fillKMajor(
-              lb, gemm.bTile(), /*rowFastest=*/true,
+              lb, tiles.b, /*rowFastest=*/true,
               [&](LoopBuilder &eb, Value n, Value jj) {
                 return bothBelow(eb, eb.add(jBegin, jj), rowEnd,
                                  eb.add(columnBegin, n), outWidth);
@@ -141,9 +148,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element) {
                                       eb.add(columnBegin, n)});
               });
         };
-        SmallVector<Value> acc = gemm.accumulate(
-            kb, kb.index(0), ceilDiv(kb, kb.sub(rowEnd, rowBegin), kTileK),
-            step);
+        SmallVector<Value> acc = gemm.accumulate(kb, firstStep, endStep, step);
         gemm.forEachResult(
             kb, acc,
             [&](LoopBuilder &eb, Value row, Value column, Value value) {
@@ -152,7 +157,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element) {
               eb.ifThen(bothBelow(eb, m, inWidth, l, outWidth),
                         [&](LoopBuilder &sb) {
                           addToOutput(sb, out, {expert, m, l}, value,
-                                      /*atomic=*/false);
+                                      /*atomic=*/splitK > 1);
                         });
             });
       });
@@ -160,19 +165,24 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element) {
 
 } // namespace
 
-bool mlir::sieve::lowerCvmmToWgmma(Operation *op) {
+std::optional<WgmmaTileConfig>
+mlir::sieve::wgmmaTilesFor(Operation *op, const GemmTileConfig &config) {
   Type element = floatElementType(op);
   if (!element || !(element.isBF16() || element.isF16()))
-    return false;
+    return std::nullopt;
   auto cvmm = dyn_cast<CvmmOp>(op);
   if (cvmm && !TmaWeight::supports(cvmm.getWeight()))
-    return false;
+    return std::nullopt;
+  return WgmmaTileConfig::from(config);
+}
+
+void mlir::sieve::lowerCvmmToWgmma(Operation *op,
+                                   const WgmmaTileConfig &config) {
+  Type element = floatElementType(op);
   OpBuilder builder(op);
   LoopBuilder b(builder, op->getLoc());
-  if (cvmm) {
-    lowerCvmm(cvmm, b, element);
-    return true;
-  }
-  lowerCvmmWeightGrad(cast<CvmmWeightGradOp>(op), b, element);
-  return true;
+  if (auto cvmm = dyn_cast<CvmmOp>(op))
+    lowerCvmm(cvmm, b, element, config);
+  else
+    lowerCvmmWeightGrad(cast<CvmmWeightGradOp>(op), b, element, config);
 }

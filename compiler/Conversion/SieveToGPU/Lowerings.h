@@ -6,9 +6,13 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 
+#include <optional>
+#include <string>
+
 namespace mlir::sieve {
 
 struct GemmTileConfig;
+struct WgmmaTileConfig;
 
 /// Replaces every sieve.cvmm and sieve.cvmm_weight_grad on buffers under
 /// `root` by a tiled gpu.launch: with `wgmma` (sm_90a), those on bf16 or
@@ -17,10 +21,22 @@ struct GemmTileConfig;
 LogicalResult lowerCvmmsToGpu(Operation *root, const GemmTileConfig &config,
                               bool wgmma);
 
-/// Lowers a bf16 or f16 sieve.cvmm (whose weight TMA can read) or
-/// sieve.cvmm_weight_grad to a warpgroup MMA kernel in front of it; false,
-/// leaving it, when it does not apply.
-bool lowerCvmmToWgmma(Operation *op);
+/// The warpgroup MMA tiles a sieve.cvmm or sieve.cvmm_weight_grad runs on
+/// under tile variant `config` on sm_90a: where its operands are bf16 or
+/// f16, a cvmm's weight can be read by TMA and the variant's tile has a
+/// warpgroup form; none otherwise (the mma.sync kernel).
+std::optional<WgmmaTileConfig> wgmmaTilesFor(Operation *op,
+                                             const GemmTileConfig &config);
+
+/// Lowers `op` to a warpgroup MMA kernel in front of it (wgmmaTilesFor).
+void lowerCvmmToWgmma(Operation *op, const WgmmaTileConfig &config);
+
+/// What of tile variant `config` the kernel of the sieve.cvmm or
+/// sieve.cvmm_weight_grad `op` uses: two variants with equal keys give it
+/// the same kernel (split-K only splits weight gradients; 16-bit operands
+/// on mma.sync tiles take one stage; warpgroup tiles have their own form).
+std::string kernelTilesKey(Operation *op, const GemmTileConfig &config,
+                           bool wgmma);
 
 } // namespace mlir::sieve
 

@@ -126,6 +126,8 @@ static_assert(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR ==
               cuda::kAttributeComputeCapabilityMinor);
 static_assert(CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT ==
               cuda::kAttributeMultiprocessorCount);
+static_assert(CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES ==
+              cuda::kFunctionAttributeMaxDynamicSharedSizeBytes);
 static_assert(CU_JIT_ERROR_LOG_BUFFER == cuda::kJitErrorLogBuffer);
 static_assert(CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES ==
               cuda::kJitErrorLogBufferSizeBytes);
