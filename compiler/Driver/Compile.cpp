@@ -41,10 +41,14 @@ std::vector<std::pair<std::string, int64_t>> gpuTunables(StringRef precision,
   GemmTileConfig config =
       GemmTileConfig::parse(tiles.split(',').first).value_or(GemmTileConfig());
   config.precision = parseGemmPrecision(precision).value_or(GemmPrecision::F32);
-  return {
-      {"cvmm_warps_m", config.warpsM}, {"cvmm_warps_n", config.warpsN},
-      {"cvmm_k_tile", config.kTile},   {"cvmm_stages", config.stages},
-      {"cvmm_split_k", config.splitK}, {"cvmm_tensor_core_k", config.kStep()}};
+  return {{"cvmm_warps_m", config.warpsM},
+          {"cvmm_warps_n", config.warpsN},
+          {"cvmm_k_tile", config.kTile},
+          {"cvmm_stages", config.stages},
+          {"cvmm_split_k", config.splitK},
+          {"cvmm_tensor_core_k", config.kStep()},
+          // 0 f32, 1 tf32, 2 f16, 3 bf16 (the order of getGpuPrecisions()).
+          {"cvmm_precision", static_cast<int64_t>(config.precision)}};
 }
 
 /// Adds to each entry point the variants sieve-expand-gpu-tile-variants

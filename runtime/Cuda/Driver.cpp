@@ -62,6 +62,14 @@ bool Driver::load(std::string &whyNot) {
       resolve(library_, "cuMemcpyDtoHAsync_v2", a.cuMemcpyDtoHAsync, whyNot) &&
       resolve(library_, "cuMemcpyDtoDAsync_v2", a.cuMemcpyDtoDAsync, whyNot) &&
       resolve(library_, "cuMemsetD8Async", a.cuMemsetD8Async, whyNot) &&
+      resolve(library_, "cuEventCreate", a.cuEventCreate, whyNot) &&
+      resolve(library_, "cuEventRecord", a.cuEventRecord, whyNot) &&
+      resolve(library_, "cuEventSynchronize", a.cuEventSynchronize, whyNot) &&
+      resolve(library_,
+              dlsym(library_, "cuEventElapsedTime_v2") ? "cuEventElapsedTime_v2"
+                                                       : "cuEventElapsedTime",
+              a.cuEventElapsedTime, whyNot) &&
+      resolve(library_, "cuEventDestroy_v2", a.cuEventDestroy, whyNot) &&
       resolve(library_, "cuGetErrorName", a.cuGetErrorName, whyNot) &&
       resolve(library_, "cuGetErrorString", a.cuGetErrorString, whyNot);
   // Optional: only bundles that read weights by TMA (sm_90a) need it.

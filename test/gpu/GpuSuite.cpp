@@ -28,6 +28,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Bundle/Bundle.h"
+#include "runtime/Bundle/RandomInputs.h"
 #include "runtime/Core/Error.h"
 #include "runtime/Cuda/GpuExecutor.h"
 #include "runtime/Cuda/RoutingSupport.h"
@@ -57,37 +58,6 @@ constexpr int64_t kSeed = 20261123;
 struct Counts {
   int passed = 0, failed = 0;
 };
-
-Tensor randomTensor(const ArgSpec &spec, int64_t tokens, std::mt19937 &rng) {
-  Tensor tensor(spec.dtype, spec.shapeFor(tokens));
-  if (spec.dtype == DType::F32) {
-    std::normal_distribution<float> normal(0.0f, 0.5f);
-    float *data = tensor.data<float>();
-    for (int64_t i = 0; i < tensor.numel(); ++i)
-      data[i] = normal(rng);
-  } else if (spec.dtype == DType::BF16 || spec.dtype == DType::F16) {
-    std::normal_distribution<float> normal(0.0f, 0.5f);
-    auto *data = static_cast<uint16_t *>(tensor.raw());
-    for (int64_t i = 0; i < tensor.numel(); ++i)
-      data[i] = toHalfBits(normal(rng), spec.dtype);
-  } else if (spec.dtype == DType::I32 && spec.name == "routing_ids") {
-    // MoWE routing ids, log-uniform over models/mowe/small.yaml's 8,192, so
-    // that the unrouted ids and every frequency bucket get tokens.
-    std::uniform_real_distribution<double> exponent(0.0, std::log(8192.0));
-    int32_t *data = tensor.data<int32_t>();
-    for (int64_t i = 0; i < tensor.numel(); ++i)
-      data[i] = std::min<int32_t>(
-          8191, static_cast<int32_t>(std::exp(exponent(rng))) - 1);
-  } else if (spec.dtype == DType::I32) {
-    std::uniform_int_distribution<int32_t> ids(0, 63);
-    int32_t *data = tensor.data<int32_t>();
-    for (int64_t i = 0; i < tensor.numel(); ++i)
-      data[i] = ids(rng);
-  } else {
-    throw Error("no random inputs for " + spec.describe());
-  }
-  return tensor;
-}
 
 /// Compares one output; prints a line and returns whether it passed.
 bool compare(const std::string &where, const Tensor &host, const Tensor &gpu,
@@ -217,7 +187,7 @@ void checkModel(const fs::path &dir, const std::string &target,
     std::map<std::string, const Tensor *> named;
     for (const ArgSpec &arg : fn.args)
       if (arg.kind == ArgKind::Input) {
-        owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
+        owned.emplace(arg.name, randomInput(arg, kTokens, rng));
         named[arg.name] = &owned.at(arg.name);
       }
     check(label, *host, *gpu, stem + "_forward", named, cpu, device, tolerance,
@@ -228,7 +198,7 @@ void checkModel(const fs::path &dir, const std::string &target,
       named[name] = &tensor;
     for (const ArgSpec &arg : host->function(stem + "_backward").args)
       if (arg.kind == ArgKind::Input && !named.count(arg.name)) {
-        owned.emplace(arg.name, randomTensor(arg, kTokens, rng));
+        owned.emplace(arg.name, randomInput(arg, kTokens, rng));
         named[arg.name] = &owned.at(arg.name);
       }
     check(label, *host, *gpu, stem + "_backward", named, cpu, device, tolerance,

@@ -41,6 +41,11 @@ int runTokenizeCommand();
 extern llvm::cl::SubCommand moweVocabCommand;
 int runMoweVocabCommand();
 
+/// `sieve tune MODEL.yaml`: time every tile variant of the model's GPU
+/// kernels, record the fastest in the tuning database.
+extern llvm::cl::SubCommand tuneCommand;
+int runTuneCommand();
+
 /// `sieve devices`: the host CPU and the GPU, or why there is none.
 extern llvm::cl::SubCommand devicesCommand;
 int runDevicesCommand();

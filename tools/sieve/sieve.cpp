@@ -33,6 +33,8 @@ int main(int argc, char **argv) {
       "  sieve analyze MODEL.yaml         expert usage, active channels and "
       "training curves of a trained model\n"
       "  sieve mowe-vocab [MODEL.yaml]    build a MoWE routing vocabulary\n"
+      "  sieve tune FILE                  time its GPU kernels' tile variants, "
+      "record the fastest\n"
       "  sieve devices                    where kernels can run (host, GPU)\n");
 
   if (mlir::sieve::driver::stagesCommand)
@@ -51,6 +53,8 @@ int main(int argc, char **argv) {
     return mlir::sieve::driver::runAnalyzeCommand();
   if (mlir::sieve::driver::moweVocabCommand)
     return mlir::sieve::driver::runMoweVocabCommand();
+  if (mlir::sieve::driver::tuneCommand)
+    return mlir::sieve::driver::runTuneCommand();
   if (mlir::sieve::driver::devicesCommand)
     return mlir::sieve::driver::runDevicesCommand();
 

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Conversion/SieveToGPU/TileCandidates.h"
 #include "compiler/Conversion/SieveToGPU/TiledGemm.h"
 #include "compiler/Conversion/SieveToGPU/WarpgroupGemm.h"
 
@@ -84,6 +85,79 @@ TEST(WgmmaTileConfigTest, TilesWithoutAWarpgroupFormHaveNone) {
   for (const char *text :
        {"1x1x16x1x1", "1x2x16x1x1", "2x1x16x1x1", "2x2x16x1x1", "1x4x16x1x1"})
     EXPECT_TRUE(WgmmaTileConfig::from(parsed(text))) << text;
+}
+
+const TileCandidate &candidate(const std::vector<TileCandidate> &candidates,
+                               const char *text) {
+  for (const TileCandidate &c : candidates)
+    if (c.config.str() == text)
+      return c;
+  ADD_FAILURE() << text << " is not a candidate";
+  return candidates.front();
+}
+
+size_t kept(const std::vector<TileCandidate> &candidates) {
+  size_t n = 0;
+  for (const TileCandidate &c : candidates)
+    n += c.pruned.empty();
+  return n;
+}
+
+TEST(TileCandidatesTest, TheDefaultComesFirstAndEveryCandidateIsValid) {
+  std::vector<TileCandidate> candidates =
+      tileCandidates(GpuBlockLimits::forChip("sm_90a"), false);
+  ASSERT_EQ(candidates.size(), 6u * 2 * 4 * 2);
+  EXPECT_EQ(candidates.front().config.str(), "2x2x16x1x1");
+  EXPECT_EQ(candidates.front().pruned, "");
+  for (const TileCandidate &c : candidates) {
+    if (c.pruned.empty()) {
+      EXPECT_EQ(c.config.invalidReason(), "") << c.config.str();
+    }
+  }
+  // 2x4 warps with a k-tile of 32 in four stages: 104 KiB of static tiles.
+  EXPECT_EQ(candidate(candidates, "2x4x32x4x1").pruned,
+            "its tiles need 106496 bytes of shared memory, more than the "
+            "49152 a block may have");
+  EXPECT_EQ(kept(candidates), 68u);
+}
+
+TEST(TileCandidatesTest, PrunesByDynamicSharedMemory) {
+  GpuBlockLimits limits = GpuBlockLimits::forChip("sm_90a");
+  EXPECT_EQ(candidate(tileCandidates(limits, false), "2x2x16x4x1").pruned, "");
+  limits.dynamicSharedBytes = 100 * 1024;
+  EXPECT_EQ(candidate(tileCandidates(limits, false), "2x2x16x4x1").pruned,
+            "its warpgroup tile ring needs 132096 bytes of dynamic shared "
+            "memory, more than the block's 102400");
+  // Without warpgroup MMA (sm_80) the ring is not there to prune.
+  limits.wgmma = false;
+  EXPECT_EQ(candidate(tileCandidates(limits, false), "2x2x16x4x1").pruned, "");
+}
+
+TEST(TileCandidatesTest, PrunesByRegisters) {
+  EXPECT_EQ(estimatedRegisters(parsed("2x2x16x1x1"), /*wgmma=*/true), 128 + 64);
+  EXPECT_EQ(estimatedRegisters(parsed("1x2x16x1x1"), /*wgmma=*/true), 64 + 64);
+  EXPECT_EQ(estimatedRegisters(parsed("2x2x16x1x1"), /*wgmma=*/false), 96);
+  // 2x4 warps have no warpgroup form: mma.sync registers.
+  EXPECT_EQ(estimatedRegisters(parsed("2x4x16x1x1"), /*wgmma=*/true), 96);
+  GpuBlockLimits limits = GpuBlockLimits::forChip("sm_90a");
+  limits.registersPerThread = 160;
+  std::vector<TileCandidate> candidates = tileCandidates(limits, false);
+  EXPECT_EQ(candidate(candidates, "2x2x16x1x1").pruned,
+            "it needs about 192 registers a thread, more than 160");
+  EXPECT_EQ(candidate(candidates, "1x2x16x1x1").pruned, "");
+}
+
+TEST(TileCandidatesTest, DeterministicModeDropsSplitK) {
+  std::vector<TileCandidate> candidates =
+      tileCandidates(GpuBlockLimits::forChip("sm_80"), true);
+  for (const TileCandidate &c : candidates) {
+    if (c.config.splitK > 1) {
+      EXPECT_FALSE(c.pruned.empty()) << c.config.str();
+    }
+  }
+  EXPECT_EQ(candidate(candidates, "2x2x16x2x4").pruned,
+            "split-K adds atomically, in no fixed order (deterministic mode)");
+  EXPECT_EQ(kept(candidates), 34u);
 }
 
 } // namespace
