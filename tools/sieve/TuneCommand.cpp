@@ -124,6 +124,7 @@ int printCandidates(const std::vector<TileCandidate> &candidates,
 /// kept candidate.
 std::shared_ptr<rt::Bundle> bundleFor(const std::string &chip,
                                       const std::string &tiles,
+                                      const std::string &cache,
                                       std::string &error) {
   if (llvm::sys::fs::is_directory(tuneInput))
     return rt::Bundle::load(tuneInput);
@@ -138,9 +139,6 @@ std::shared_ptr<rt::Bundle> bundleFor(const std::string &chip,
     error = "cannot read " + tuneInput;
     return nullptr;
   }
-  std::string cache = tuneCacheDir.empty()
-                          ? rt::cuda::RoutingSupport::defaultCacheDirectory()
-                          : tuneCacheDir.getValue();
   CompileOptions options;
   options.outputDirectory = cache + "/tune/" +
                             llvm::sys::path::stem(tuneInput).str() + "-" +
@@ -278,7 +276,7 @@ int mlir::sieve::driver::runTuneCommand() {
     rt::TuningDatabase database = rt::TuningDatabase::load(databasePath);
     std::string error;
     std::shared_ptr<rt::Bundle> bundle =
-        bundleFor(chip, keptTiles(candidates), error);
+        bundleFor(chip, keptTiles(candidates), cache, error);
     if (!bundle)
       return fail(error);
     const rt::cuda::Driver &driver = executor->runtime().driver();

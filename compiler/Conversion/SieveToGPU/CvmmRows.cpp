@@ -19,17 +19,37 @@ Value mlir::sieve::ceilDiv(LoopBuilder &b, Value value, int64_t divisor) {
                                     b.index(divisor));
 }
 
-std::pair<Value, Value> mlir::sieve::splitSteps(LoopBuilder &b, Value steps,
-                                                Value part, int64_t splitK) {
+std::array<Value, 3> mlir::sieve::weightGradGrid(LoopBuilder &b, Value inWidth,
+                                                 Value outWidth,
+                                                 Value numExperts,
+                                                 int64_t tileM, int64_t tileN,
+                                                 int64_t splitK) {
+  return {ceilDiv(b, inWidth, tileM), ceilDiv(b, outWidth, tileN),
+          splitK == 1 ? numExperts : b.mul(numExperts, b.index(splitK))};
+}
+
+WeightGradTile::WeightGradTile(LoopBuilder &b, gpu::KernelDim3 blockIds,
+                               Value offsets, int64_t tileM, int64_t tileN,
+                               int64_t kTile, int64_t splitK) {
+  Value z = blockIds.z;
+  expert = splitK == 1 ? z : b.divu(z, b.index(splitK));
+  Value part = splitK == 1 ? b.index(0) : b.remu(z, b.index(splitK));
+  mBegin = b.mul(blockIds.x, b.index(tileM));
+  columnBegin = b.mul(blockIds.y, b.index(tileN));
+  rowBegin = b.loadIndex(offsets, {expert});
+  rowEnd = b.loadIndex(offsets, {b.add(expert, b.index(1))});
+  Value steps = ceilDiv(b, b.sub(rowEnd, rowBegin), kTile);
+  firstStep = part;
+  endStep = steps;
   if (splitK == 1)
-    return {b.index(0), steps};
+    return;
   Value perPart = ceilDiv(b, steps, splitK);
   auto atMost = [&](Value value, Value limit) {
     return b.select(b.cmp(arith::CmpIPredicate::ult, value, limit), value,
                     limit);
   };
-  Value first = atMost(b.mul(part, perPart), steps);
-  return {first, atMost(b.add(first, perPart), steps)};
+  firstStep = atMost(b.mul(part, perPart), steps);
+  endStep = atMost(b.add(firstStep, perPart), steps);
 }
 
 std::pair<Value, Value> mlir::sieve::pairAt(LoopBuilder &b, Value pairs,

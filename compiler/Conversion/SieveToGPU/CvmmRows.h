@@ -14,6 +14,8 @@
 
 #include "dialects/Sieve/IR/SieveOps.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
 #include <array>
 #include <utility>
 
@@ -25,10 +27,24 @@ Value bothBelow(LoopBuilder &b, Value a, Value aEnd, Value c, Value cEnd);
 /// ceil(value / divisor) for a non-negative index.
 Value ceilDiv(LoopBuilder &b, Value value, int64_t divisor);
 
-/// Part `part` of `splitK` of reduction steps [0, steps): its steps
-/// [first, end), ceil(steps / splitK) a part (empty past the end).
-std::pair<Value, Value> splitSteps(LoopBuilder &b, Value steps, Value part,
-                                   int64_t splitK);
+/// The grid of a weight gradient: (m tiles, column tiles, N_E x splitK)
+/// blocks.
+std::array<Value, 3> weightGradGrid(LoopBuilder &b, Value inWidth,
+                                    Value outWidth, Value numExperts,
+                                    int64_t tileM, int64_t tileN,
+                                    int64_t splitK);
+
+/// What a weight-gradient block of weightGradGrid owns: its expert, the
+/// first input column and output column of its tile, the expert's sorted
+/// rows [rowBegin, rowEnd) and its share [firstStep, endStep) of their
+/// reduction steps of kTile rows (split-K: blocks z = expert * splitK +
+/// part, ceil(steps / splitK) steps a part).
+struct WeightGradTile {
+  Value expert, mBegin, columnBegin, rowBegin, rowEnd, firstStep, endStep;
+
+  WeightGradTile(LoopBuilder &b, gpu::KernelDim3 blockIds, Value offsets,
+                 int64_t tileM, int64_t tileN, int64_t kTile, int64_t splitK);
+};
 
 /// Token and slot of the pair at sorted position `j`.
 std::pair<Value, Value> pairAt(LoopBuilder &b, Value pairs, Value j, int64_t k);

@@ -67,13 +67,13 @@ struct ExpandGpuTileVariantsPass
       return;
 
     SymbolTable symbols(module);
-    SmallVector<func::FuncOp> entries;
+    SmallVector<std::pair<func::FuncOp, SmallVector<Operation *>>> entries;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal() && !cvmmsIn(func).empty())
-        entries.push_back(func);
+      if (func.isPublic() && !func.isExternal())
+        if (SmallVector<Operation *> cvmms = cvmmsIn(func); !cvmms.empty())
+          entries.emplace_back(func, std::move(cvmms));
     Builder builder(&getContext());
-    for (func::FuncOp func : entries) {
-      SmallVector<Operation *> cvmms = cvmmsIn(func);
+    for (auto &[func, cvmms] : entries) {
       auto kernelsOf = [&](const GemmTileConfig &config) {
         std::string key;
         for (Operation *op : cvmms)

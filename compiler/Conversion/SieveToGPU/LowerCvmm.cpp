@@ -100,25 +100,18 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
   Value numExperts = b.dim(out, 0), inWidth = b.dim(out, 1);
   Value outWidth = b.dim(out, 2);
 
-  // Split-K: blocks (z = expert * splitK + part) share an expert's
-  // reduction steps.
+  // Split-K: blocks sharing an expert's reduction add atomically.
   int64_t splitK = cfg.splitK;
   TiledGemm::launch(
       b, cfg,
-      {ceilDiv(b, inWidth, cfg.tileM()), ceilDiv(b, outWidth, cfg.tileN()),
-       splitK == 1 ? numExperts : b.mul(numExperts, b.index(splitK))},
+      weightGradGrid(b, inWidth, outWidth, numExperts, cfg.tileM(), cfg.tileN(),
+                     splitK),
       [&](LoopBuilder &kb, TiledGemm &gemm) {
-        gpu::LaunchOp launch = gemm.op();
-        Value z = launch.getBlockIds().z;
-        Value expert = splitK == 1 ? z : kb.divu(z, kb.index(splitK));
-        Value part = splitK == 1 ? kb.index(0) : kb.remu(z, kb.index(splitK));
-        Value mBegin = kb.mul(launch.getBlockIds().x, kb.index(cfg.tileM()));
-        Value columnBegin =
-            kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN()));
-        Value rowBegin = kb.loadIndex(offsets, {expert});
-        Value rowEnd = kb.loadIndex(offsets, {kb.add(expert, kb.index(1))});
-        auto [firstStep, endStep] = splitSteps(
-            kb, ceilDiv(kb, kb.sub(rowEnd, rowBegin), cfg.kTile), part, splitK);
+        WeightGradTile tile(kb, gemm.op().getBlockIds(), offsets, cfg.tileM(),
+                            cfg.tileN(), cfg.kTile, splitK);
+        Value expert = tile.expert, mBegin = tile.mBegin;
+        Value columnBegin = tile.columnBegin, rowBegin = tile.rowBegin;
+        Value rowEnd = tile.rowEnd;
         auto rowOf = [&](LoopBuilder &lb, Value step, Value jj) {
           return lb.add(rowBegin,
                         lb.add(lb.mul(step, lb.index(cfg.kTile)), jj));
@@ -155,7 +148,7 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b,
         };
         bOp.rowFastest = false;
         SmallVector<Value> acc =
-            gemm.accumulate(kb, firstStep, endStep, a, bOp);
+            gemm.accumulate(kb, tile.firstStep, tile.endStep, a, bOp);
         gemm.forEachResult(
             kb, acc,
             [&](LoopBuilder &eb, Value row, Value column, Value value) {

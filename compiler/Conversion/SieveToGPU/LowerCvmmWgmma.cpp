@@ -97,24 +97,18 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element,
   Value numExperts = b.dim(out, 0), inWidth = b.dim(out, 1);
   Value outWidth = b.dim(out, 2);
 
-  // Split-K: blocks (z = expert * splitK + part) share an expert's
-  // reduction steps and add their parts atomically.
+  // Split-K: blocks sharing an expert's reduction add atomically.
   int64_t splitK = cfg.splitK;
   WarpgroupGemm::launch(
       b, cfg, element, WgmmaBLayout::KMajor,
-      {ceilDiv(b, inWidth, cfg.tileM), ceilDiv(b, outWidth, cfg.tileN),
-       splitK == 1 ? numExperts : b.mul(numExperts, b.index(splitK))},
+      weightGradGrid(b, inWidth, outWidth, numExperts, cfg.tileM, cfg.tileN,
+                     splitK),
       [&](LoopBuilder &kb, WarpgroupGemm &gemm) {
-        gpu::LaunchOp launch = gemm.op();
-        Value z = launch.getBlockIds().z;
-        Value expert = splitK == 1 ? z : kb.divu(z, kb.index(splitK));
-        Value part = splitK == 1 ? kb.index(0) : kb.remu(z, kb.index(splitK));
-        Value mBegin = kb.mul(launch.getBlockIds().x, kb.index(cfg.tileM));
-        Value columnBegin = kb.mul(launch.getBlockIds().y, kb.index(cfg.tileN));
-        Value rowBegin = kb.loadIndex(offsets, {expert});
-        Value rowEnd = kb.loadIndex(offsets, {kb.add(expert, kb.index(1))});
-        auto [firstStep, endStep] = splitSteps(
-            kb, ceilDiv(kb, kb.sub(rowEnd, rowBegin), kTileK), part, splitK);
+        WeightGradTile tile(kb, gemm.op().getBlockIds(), offsets, cfg.tileM,
+                            cfg.tileN, kTileK, splitK);
+        Value expert = tile.expert, mBegin = tile.mBegin;
+        Value columnBegin = tile.columnBegin, rowBegin = tile.rowBegin;
+        Value rowEnd = tile.rowEnd;
         // Both tiles are K-major over the expert's rows: A is the input's
         // columns m (scaled per pair), B the output gradient's columns n.
         WgmmaStep step;
@@ -148,7 +142,8 @@ void lowerCvmmWeightGrad(CvmmWeightGradOp op, LoopBuilder &b, Type element,
                                       eb.add(columnBegin, n)});
               });
         };
-        SmallVector<Value> acc = gemm.accumulate(kb, firstStep, endStep, step);
+        SmallVector<Value> acc =
+            gemm.accumulate(kb, tile.firstStep, tile.endStep, step);
         gemm.forEachResult(
             kb, acc,
             [&](LoopBuilder &eb, Value row, Value column, Value value) {
