@@ -24,7 +24,8 @@ config.substitutions.append(("%sieve_tools_dir", config.sieve_tools_dir))
 
 tool_dirs = [config.sieve_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["sieve-opt", "sieve", "sieve-torch-export", "lm-fidelity-export"],
+    ["sieve-opt", "sieve", "sieve-torch-export", "lm-fidelity-export",
+     "sieve-gpu-ffn-bench"],
     tool_dirs)
 llvm_config.add_tool_substitutions(
     ["FileCheck", "not", "count", "llvm-as", "llvm-nm"], [config.llvm_tools_dir])

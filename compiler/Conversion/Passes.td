@@ -21,10 +21,21 @@ def ConvertSieveToSCF : Pass<"sieve-convert-to-scf"> {
 
     Primitives still on tensors are left alone; the pass fails if one
     remains, naming it.
+
+    With `gpu`, loops that a GPU runs an iteration per thread take the
+    form that suits it: `gather_sum` becomes `scf.parallel` over (token,
+    column), the column fastest, summing the selected rows in a register,
+    so that a warp reads consecutive elements of each row and writes the
+    output once (the host form adds each row into the output row in turn,
+    vectorised along it).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"
+  ];
+  let options = [
+    Option<"gpu", "gpu", "bool", "false",
+           "Lower for a GPU target (an iteration per thread)">
   ];
 }
 

@@ -85,7 +85,7 @@ std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
                                      : "") +
            "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() + wgmma +
            "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() + wgmma +
-           "},sieve-convert-to-scf,convert-linalg-to-parallel-loops,"
+           "},sieve-convert-to-scf{gpu=true},convert-linalg-to-parallel-loops,"
            "canonicalize,cse"},
       {"kernels",
        "every loop nest and serial run a gpu.launch, outlined into "

@@ -5,6 +5,7 @@
 
 #include "dialects/Sieve/IR/SieveOps.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Verifier.h"
 
 using namespace mlir;
@@ -18,7 +19,8 @@ std::string mlir::sieve::ffnKernelPrefix(size_t index,
 
 OwningOpRef<ModuleOp>
 mlir::sieve::buildModelModule(MLIRContext &context,
-                              const model::ModelDescription &description) {
+                              const model::ModelDescription &description,
+                              FloatType elementType) {
   context.loadDialect<SieveDialect, func::FuncDialect>();
   OpBuilder b(&context);
   Location fileLoc = FileLineColLoc::get(&context, description.file, 0, 0);
@@ -32,7 +34,7 @@ mlir::sieve::buildModelModule(MLIRContext &context,
     Location loc = FileLineColLoc::get(&context, description.file,
                                        block.block.position.line,
                                        block.block.position.column);
-    LayerBuilder layers(b, loc, b.getF32Type());
+    LayerBuilder layers(b, loc, elementType ? elementType : b.getF32Type());
     std::string prefix = ffnKernelPrefix(index, config);
     for (bool train : {false, true}) {
       std::string name = prefix + (train ? "_forward_train" : "_forward");

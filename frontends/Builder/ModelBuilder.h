@@ -25,11 +25,15 @@
 
 namespace mlir::sieve {
 
-/// Builds and verifies the module of `model`'s kernels in fp32. Returns null,
-/// having reported a located diagnostic, when a block is invalid.
+/// Builds and verifies the module of `model`'s kernels with activations and
+/// weights of `elementType` (f32 when null; bf16 or f16 for kernels that
+/// take 16-bit tensors, as mixed-precision training and the GPU benchmarks
+/// do). Returns null, having reported a located diagnostic, when a block is
+/// invalid.
 OwningOpRef<ModuleOp>
 buildModelModule(MLIRContext &context,
-                 const ::sieve::model::ModelDescription &model);
+                 const ::sieve::model::ModelDescription &model,
+                 FloatType elementType = nullptr);
 
 /// The prefix of the kernels of the `index`-th distinct block.
 std::string ffnKernelPrefix(size_t index,

@@ -99,3 +99,8 @@ CachingAllocator::Stats CachingAllocator::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return stats_;
 }
+
+void CachingAllocator::resetPeak() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.peakBytesInUse = stats_.bytesInUse;
+}

@@ -57,6 +57,8 @@ public:
     size_t reuses = 0;
   };
   Stats stats() const;
+  /// Starts a new peak from the bytes in use now (to measure one phase).
+  void resetPeak();
 
   /// The size class a request of `bytes` is served from.
   static size_t roundUp(size_t bytes);

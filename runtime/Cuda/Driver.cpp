@@ -131,6 +131,13 @@ Driver *Driver::get(std::string *whyNot) {
   return driver;
 }
 
+int Driver::attribute(int which) const {
+  int value = 0;
+  check(api_.cuDeviceGetAttribute(&value, which, device_),
+        "reading device attribute " + std::to_string(which));
+  return value;
+}
+
 void Driver::makeCurrent() const { api_.cuCtxSetCurrent(context_); }
 
 std::string Driver::errorText(CUresult result) const {

@@ -37,6 +37,8 @@ constexpr CUresult kSuccess = 0;
 constexpr int kAttributeComputeCapabilityMajor = 75;
 constexpr int kAttributeComputeCapabilityMinor = 76;
 constexpr int kAttributeMultiprocessorCount = 16;
+constexpr int kAttributeMemoryClockRate = 36;      // kHz
+constexpr int kAttributeGlobalMemoryBusWidth = 37; // bits
 constexpr int kFunctionAttributeMaxDynamicSharedSizeBytes = 8;
 /// The dynamic shared memory a launch may ask for without raising the
 /// kernel's limit.
@@ -115,6 +117,9 @@ public:
   const std::string &deviceName() const { return name_; }
   int computeCapability() const { return major_ * 10 + minor_; }
   int driverVersion() const { return driverVersion_; }
+  /// A device attribute (kAttribute...); throws Error where the driver has
+  /// no such attribute.
+  int attribute(int which) const;
 
   /// Throws Error("<what>: CUDA_ERROR_...: <description>") unless `result`
   /// is success.

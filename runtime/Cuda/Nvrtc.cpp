@@ -45,19 +45,26 @@ std::string sieve::runtime::cuda::cudaToolkitDirectory() {
   return "/usr/local/cuda";
 }
 
-bool Nvrtc::load(std::string &whyNot) {
-  std::vector<std::string> candidates = {
-      "libnvrtc.so", "libnvrtc.so.13", "libnvrtc.so.12",
-      cudaToolkitDirectory() + "/lib64/libnvrtc.so"};
-  if (const char *path = std::getenv("SIEVE_NVRTC"); path && *path)
+void *sieve::runtime::cuda::openToolkitLibrary(const std::string &name,
+                                               const char *overrideVariable,
+                                               std::string &errors) {
+  std::vector<std::string> candidates = {name + ".13", name + ".12", name,
+                                         cudaToolkitDirectory() + "/lib64/" +
+                                             name};
+  if (const char *path = std::getenv(overrideVariable); path && *path)
     candidates = {path};
-  std::string errors;
+  errors.clear();
   for (const std::string &candidate : candidates) {
-    library_ = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (library_)
-      break;
+    if (void *library = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL))
+      return library;
     errors += (errors.empty() ? "" : "; ") + std::string(dlerror());
   }
+  return nullptr;
+}
+
+bool Nvrtc::load(std::string &whyNot) {
+  std::string errors;
+  library_ = openToolkitLibrary("libnvrtc.so", "SIEVE_NVRTC", errors);
   if (!library_) {
     whyNot =
         "NVRTC (libnvrtc.so from the CUDA toolkit) cannot be loaded: " + errors;

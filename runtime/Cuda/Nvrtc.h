@@ -22,6 +22,13 @@ namespace sieve::runtime::cuda {
 /// $CUDA_HOME, else /usr/local/cuda.
 std::string cudaToolkitDirectory();
 
+/// dlopens a library of the CUDA toolkit ("libnvrtc.so"): the path in
+/// $`overrideVariable` if set, else the name with the .13 and .12 sonames,
+/// as is, and in the toolkit's lib64. Returns null with every attempt's
+/// error in `errors`.
+void *openToolkitLibrary(const std::string &name, const char *overrideVariable,
+                         std::string &errors);
+
 struct NvrtcResult {
   std::string ptx;
   bool cacheHit = false;

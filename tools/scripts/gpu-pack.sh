@@ -7,7 +7,9 @@
 #   tools/scripts/gpu-pack.sh [OUT_DIR]      (default: build/gpu-pack)
 # On the node:  tar xzf sieve-gpu-pack.tar.gz && sieve-gpu-pack/run.sh
 # (builds with CMake against the CUDA toolkit's node, runs the suite; add
-#  --sanitize to run it under compute-sanitizer memcheck and racecheck).
+#  --sanitize to run it under compute-sanitizer memcheck and racecheck;
+#  run.sh --bench [ARGS] runs sieve-gpu-ffn-bench instead, writing
+#  ffn-bench.json beside run.sh).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:-$root/build/gpu-pack}
@@ -28,6 +30,8 @@ for precision in f32 tf32 bf16; do
     --cache-dir "${SIEVE_CACHE_DIR:-$root/build/cache}" \
     -o "$stage/timing-bundles/sigma-moe-1024-sm_90a-$precision" >/dev/null
 done
+# sieve-gpu-ffn-bench's σ-MoE and gather-sum bundles.
+"$root/benchmarks/gpu/bundles.sh" "$stage/ffn-bench-bundles" "$root/build/bin"
 mkdir -p "$stage/third-party/lib" "$stage/third-party/include"
 cp -L /usr/lib/x86_64-linux-gnu/libomp.so.5 "$stage/third-party/lib/"
 cp -r /usr/include/nlohmann "$stage/third-party/include/"
@@ -36,7 +40,9 @@ cat > "$stage/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Builds the runtime and the GPU suite (no LLVM) and runs the suite on the
 # bundles packed beside this script. --sanitize: under compute-sanitizer
-# memcheck and racecheck too.
+# memcheck and racecheck too. --bench [ARGS]: sieve-gpu-ffn-bench on its
+# bundles instead (σ-MoE against cuBLAS, the PKM gather-sum), its JSON in
+# ffn-bench.json.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cmake -S "$here/tools/gpu-node" -B "$here/build" -DCMAKE_BUILD_TYPE=Release \
@@ -44,6 +50,11 @@ cmake -S "$here/tools/gpu-node" -B "$here/build" -DCMAKE_BUILD_TYPE=Release \
   -DSIEVE_GPU_BUNDLES="$here/gpu-bundles" >/dev/null
 cmake --build "$here/build" -j "$(nproc)" >/dev/null
 export LD_LIBRARY_PATH="$here/third-party/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if [[ ${1:-} == --bench ]]; then
+  shift
+  exec "$here/build/bin/sieve-gpu-ffn-bench" "$here/ffn-bench-bundles" \
+    --json "$here/ffn-bench.json" "$@"
+fi
 suite="$here/build/bin/sieve-gpu-tests"
 status=0
 "$suite" "$here/gpu-bundles" || status=$?

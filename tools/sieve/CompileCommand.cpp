@@ -63,6 +63,11 @@ static cl::opt<std::string> gpuDispatch(
              "generated (a counting sort in the bundle's kernels) or cub "
              "(the CUDA runtime's CUB kernels, built by NVRTC at run time)"),
     cl::init("generated"), cl::sub(compileCommand));
+static cl::opt<std::string> compileTensorDtype(
+    "tensor-dtype",
+    cl::desc("Model descriptions: the element type of the kernels' "
+             "activations and weights (f32, bf16 or f16)"),
+    cl::init("f32"), cl::sub(compileCommand));
 static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Kernel cache directory (default: $SIEVE_CACHE_DIR, "
@@ -118,8 +123,8 @@ int mlir::sieve::driver::runCompileCommand() {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      readInput(context, sourceMgr, compileInput, "sieve compile");
+  OwningOpRef<ModuleOp> module = readInput(context, sourceMgr, compileInput,
+                                           "sieve compile", compileTensorDtype);
   if (!module)
     return 1;
 

@@ -10,8 +10,10 @@
 
 #include "frontends/Builder/ModelBuilder.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <fmt/format.h>
 
@@ -22,7 +24,8 @@ bool mlir::sieve::driver::isModelDescription(StringRef path) {
 }
 
 static OwningOpRef<ModuleOp> readModelDescription(MLIRContext &context,
-                                                  StringRef path) {
+                                                  StringRef path,
+                                                  FloatType elementType) {
   ::sieve::model::ReadResult result =
       ::sieve::model::readModelDescription(path.str());
   if (!result.description) {
@@ -30,13 +33,33 @@ static OwningOpRef<ModuleOp> readModelDescription(MLIRContext &context,
       fmt::print(stderr, "{}\n", error.str());
     return nullptr;
   }
-  return mlir::sieve::buildModelModule(context, *result.description);
+  return mlir::sieve::buildModelModule(context, *result.description,
+                                       elementType);
 }
 
 OwningOpRef<ModuleOp> mlir::sieve::driver::readInput(MLIRContext &context,
                                                      llvm::SourceMgr &sourceMgr,
                                                      StringRef path,
-                                                     StringRef command) {
+                                                     StringRef command,
+                                                     StringRef tensorDtype) {
+  Builder types(&context);
+  FloatType elementType = llvm::StringSwitch<FloatType>(tensorDtype)
+                              .Case("f32", types.getF32Type())
+                              .Case("bf16", types.getBF16Type())
+                              .Case("f16", types.getF16Type())
+                              .Default(nullptr);
+  if (!elementType) {
+    fmt::print(stderr, "{}: error: unknown --tensor-dtype '{}' ({})\n",
+               command.str(), tensorDtype.str(), kTensorDtypes);
+    return nullptr;
+  }
+  if (tensorDtype != "f32" && !isModelDescription(path)) {
+    fmt::print(stderr,
+               "{}: error: --tensor-dtype {} applies to model descriptions; "
+               "{} is MLIR and has its own types\n",
+               command.str(), tensorDtype.str(), path.str());
+    return nullptr;
+  }
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &error);
   if (!buffer) {
@@ -44,7 +67,7 @@ OwningOpRef<ModuleOp> mlir::sieve::driver::readInput(MLIRContext &context,
     return nullptr;
   }
   if (isModelDescription(path))
-    return readModelDescription(context, path);
+    return readModelDescription(context, path, elementType);
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }

@@ -19,10 +19,16 @@ bool isModelDescription(StringRef path);
 /// "file:line:column: error: ..."), anything else parsed as MLIR, with
 /// diagnostics through a handler bound to `sourceMgr`, which must outlive
 /// the module's use. On a missing file, prints "<command>: error: ..." and
-/// returns null.
+/// returns null. `tensorDtype` (f32, bf16 or f16) is the element type of a
+/// model description's activations and weights; an MLIR input has its own
+/// types, so anything but f32 is refused for it.
 OwningOpRef<ModuleOp> readInput(MLIRContext &context,
                                 llvm::SourceMgr &sourceMgr, StringRef path,
-                                StringRef command);
+                                StringRef command,
+                                StringRef tensorDtype = "f32");
+
+/// The values --tensor-dtype takes.
+inline constexpr const char *kTensorDtypes = "f32, bf16 or f16";
 
 } // namespace mlir::sieve::driver
 

@@ -18,11 +18,9 @@
 #include "tools/sieve/Input.h"
 
 #include "runtime/Bundle/Bundle.h"
-#include "runtime/Bundle/RandomInputs.h"
 #include "runtime/Core/Error.h"
-#include "runtime/Cuda/KernelTimer.h"
 #include "runtime/Cuda/RoutingSupport.h"
-#include "runtime/Tuning/TuningDatabase.h"
+#include "runtime/Tuning/BundleTuner.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -31,8 +29,6 @@
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
-
-#include <map>
 
 using namespace mlir;
 using namespace mlir::sieve;
@@ -76,6 +72,11 @@ static cl::opt<bool> listCandidates(
     "list-candidates",
     cl::desc("Print the candidates and why any are pruned; no GPU needed"),
     cl::init(false), cl::sub(tuneCommand));
+static cl::opt<std::string> tuneTensorDtype(
+    "tensor-dtype",
+    cl::desc("Model descriptions: the element type of the kernels' "
+             "activations and weights (f32, bf16 or f16)"),
+    cl::init("f32"), cl::sub(tuneCommand));
 static cl::opt<std::string> tuneCacheDir("cache-dir",
                                          cl::desc("Kernel cache directory"),
                                          cl::value_desc("dir"), cl::init(""),
@@ -134,15 +135,15 @@ std::shared_ptr<rt::Bundle> bundleFor(const std::string &chip,
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   OwningOpRef<ModuleOp> module =
-      readInput(context, sourceMgr, tuneInput, "sieve tune");
+      readInput(context, sourceMgr, tuneInput, "sieve tune", tuneTensorDtype);
   if (!module) {
     error = "cannot read " + tuneInput;
     return nullptr;
   }
   CompileOptions options;
-  options.outputDirectory = cache + "/tune/" +
-                            llvm::sys::path::stem(tuneInput).str() + "-" +
-                            chip + "-" + tunePrecision.getValue();
+  options.outputDirectory =
+      cache + "/tune/" + llvm::sys::path::stem(tuneInput).str() + "-" + chip +
+      "-" + tunePrecision.getValue() + "-" + tuneTensorDtype.getValue();
   options.cacheDirectory = cache;
   options.source = llvm::sys::path::filename(tuneInput).str();
   options.target = chip;
@@ -153,87 +154,6 @@ std::shared_ptr<rt::Bundle> bundleFor(const std::string &chip,
     return nullptr;
   }
   return rt::Bundle::load(options.outputDirectory);
-}
-
-/// Times every variant of every function of `bundle` that has several.
-void tuneBundle(const rt::Bundle &bundle, rt::cuda::GpuExecutor &executor,
-                rt::TuningDatabase &database, const rt::DeviceIdentity &device,
-                const std::string &deterministicNote) {
-  rt::cuda::TimingOptions timing;
-  timing.warmup = tuneWarmup;
-  timing.repetitions = tuneRepetitions;
-  rt::cuda::KernelTimer timer(executor, timing);
-  std::mt19937 rng(42);
-  int64_t tokens = tuneTokens;
-  // Inputs by name: drawn, or produced by the functions run before (the
-  // training forward's saved tensors feed the backward).
-  std::map<std::string, rt::Tensor> named;
-  for (const rt::FunctionSpec &function : bundle.manifest().functions) {
-    std::vector<const rt::Tensor *> hostInputs;
-    std::vector<int64_t> scalars;
-    for (const rt::ArgSpec &arg : function.args) {
-      if (arg.kind == rt::ArgKind::Scalar)
-        scalars.push_back(20261123);
-      if (arg.kind != rt::ArgKind::Input)
-        continue;
-      if (!named.count(arg.name))
-        named.emplace(arg.name, rt::randomInput(arg, tokens, rng));
-      hostInputs.push_back(&named.at(arg.name));
-    }
-    // Run once (variant 0) for the outputs later functions take.
-    std::vector<rt::Tensor> outputs =
-        executor.run(bundle, function.name, hostInputs, scalars);
-    size_t next = 0;
-    for (const rt::ArgSpec &arg : function.args)
-      if (arg.kind == rt::ArgKind::Output)
-        named.insert_or_assign(arg.name, std::move(outputs[next++]));
-    if (function.variantCount() < 2)
-      continue;
-
-    std::vector<rt::cuda::DeviceTensor> inputs, scratch;
-    for (const rt::Tensor *input : hostInputs)
-      inputs.push_back(executor.upload(*input));
-    for (const rt::ArgSpec &arg : function.args)
-      if (arg.kind == rt::ArgKind::Output)
-        scratch.push_back(executor.allocate(arg.dtype, arg.shapeFor(tokens)));
-    std::vector<const rt::cuda::DeviceTensor *> inputPointers;
-    std::vector<rt::cuda::DeviceTensor *> outputPointers;
-    for (auto &input : inputs)
-      inputPointers.push_back(&input);
-    for (auto &output : scratch)
-      outputPointers.push_back(&output);
-    auto reset = [&] {
-      const auto &api = executor.runtime().driver().api();
-      for (auto &output : scratch)
-        executor.runtime().driver().check(
-            api.cuMemsetD8Async(output.address(), 0, output.bytes(),
-                                executor.stream()),
-            "clearing a scratch output");
-    };
-    rt::TunedChoice choice;
-    choice.repetitions = timing.repetitions;
-    double best = 0;
-    for (size_t variant = 0; variant < function.variants.size(); ++variant) {
-      const std::string &tiles = function.variants[variant].tiles;
-      double ms = timer.medianMs(reset, [&] {
-        executor.call(bundle, function.name, inputPointers, scalars,
-                      outputPointers, variant);
-      });
-      choice.medianMs[tiles] = ms;
-      if (choice.tiles.empty() || ms < best) {
-        best = ms;
-        choice.tiles = tiles;
-      }
-      fmt::print("{} [{}]: {:.4f} ms\n", function.name, tiles, ms);
-    }
-    rt::TuningKey key{device, rt::kernelSignature(bundle.manifest(), function),
-                      rt::tokenBucket(tokens)};
-    fmt::print("{}: {} ({:.4f} ms; default {:.4f} ms){}\n", function.name,
-               choice.tiles, best,
-               choice.medianMs.at(function.variants[0].tiles),
-               deterministicNote);
-    database.record(key, std::move(choice));
-  }
 }
 
 } // namespace
@@ -279,13 +199,17 @@ int mlir::sieve::driver::runTuneCommand() {
         bundleFor(chip, keptTiles(candidates), cache, error);
     if (!bundle)
       return fail(error);
-    const rt::cuda::Driver &driver = executor->runtime().driver();
-    rt::DeviceIdentity device{driver.deviceName(), driver.computeCapability(),
-                              driver.driverVersion()};
     fmt::print("sieve tune: {} on {}, {} tokens\n", tuneInput.getValue(),
                executor->describeDevice(), tuneTokens.getValue());
-    tuneBundle(*bundle, *executor, database, device,
-               tuneDeterministic ? " [deterministic]" : "");
+    rt::BundleTuneOptions options;
+    options.tokens = tuneTokens;
+    options.timing.warmup = tuneWarmup;
+    options.timing.repetitions = tuneRepetitions;
+    options.deterministic = tuneDeterministic;
+    options.log = [](const std::string &line) { fmt::print("{}\n", line); };
+    size_t tuned = rt::tuneBundle(*bundle, *executor, database, options).size();
+    fmt::print("sieve tune: {} functions tuned{}\n", tuned,
+               tuneDeterministic ? " among deterministic variants only" : "");
     database.save(databasePath);
     fmt::print("sieve tune: {} entries in {}\n", database.size(), databasePath);
   } catch (const rt::Error &e) {

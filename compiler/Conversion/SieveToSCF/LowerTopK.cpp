@@ -204,31 +204,58 @@ struct LowerProductKeyTopK : BufferPattern<ProductKeyTopKOp> {
   }
 };
 
+/// The host form: a task per token adds each selected row into the output
+/// row in turn, the inner loop running along the row (vectorised, in L1).
+/// The GPU form (`columnThreads`): an iteration per output element, the
+/// column fastest, so a warp reads consecutive elements of each selected
+/// row (coalesced) and sums in a register, storing once. For f32 both do
+/// the same operations in the same order; for 16-bit outputs the GPU form
+/// rounds the sum once where the host rounds after each row.
 struct LowerGatherSum : BufferPattern<GatherSumOp> {
-  using BufferPattern::BufferPattern;
+  LowerGatherSum(MLIRContext *context, bool columnThreads)
+      : BufferPattern(context), columnThreads(columnThreads) {}
 
   void lower(GatherSumOp op, LoopBuilder &lb) const override {
     Value weights = op.getWeights(), indices = op.getIndices();
     Value table = op.getTable(), init = op.getInit();
     Value selected = lb.dim(weights, 1), width = lb.dim(table, 1);
-    lb.parallel(
-        lb.index(0), lb.dim(weights, 0), [&](LoopBuilder &b, ValueRange n) {
-          b.forEach(b.index(0), selected, [&](LoopBuilder &jb, Value j) {
-            Value w = jb.loadF32(weights, {n[0], j});
-            Value row = jb.loadIndex(indices, {n[0], j});
-            jb.forEach(jb.index(0), width, [&](LoopBuilder &db, Value d) {
-              Value sum = db.addf(db.loadF32(init, {n[0], d}),
-                                  db.mulf(w, db.loadF32(table, {row, d})));
-              db.storeF32(sum, init, {n[0], d});
-            });
-          });
+    Value tokens = lb.dim(weights, 0);
+    if (columnThreads) {
+      lb.parallel({lb.index(0), lb.index(0)}, {tokens, width},
+                  [&](LoopBuilder &b, ValueRange nd) {
+                    Value sum = b.forEach(
+                        b.index(0), selected, {b.loadF32(init, nd)},
+                        [&](LoopBuilder &jb, Value j, ValueRange acc) {
+                          Value w = jb.loadF32(weights, {nd[0], j});
+                          Value row = jb.loadIndex(indices, {nd[0], j});
+                          Value v = jb.loadF32(table, {row, nd[1]});
+                          return SmallVector<Value>{
+                              jb.addf(acc[0], jb.mulf(w, v))};
+                        })[0];
+                    b.storeF32(sum, init, nd);
+                  });
+      return;
+    }
+    lb.parallel(lb.index(0), tokens, [&](LoopBuilder &b, ValueRange n) {
+      b.forEach(b.index(0), selected, [&](LoopBuilder &jb, Value j) {
+        Value w = jb.loadF32(weights, {n[0], j});
+        Value row = jb.loadIndex(indices, {n[0], j});
+        jb.forEach(jb.index(0), width, [&](LoopBuilder &db, Value d) {
+          Value sum = db.addf(db.loadF32(init, {n[0], d}),
+                              db.mulf(w, db.loadF32(table, {row, d})));
+          db.storeF32(sum, init, {n[0], d});
         });
+      });
+    });
   }
+
+  bool columnThreads;
 };
 
 } // namespace
 
-void mlir::sieve::populateLowerTopKPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerTopK, LowerProductKeyTopK, LowerGatherSum>(
-      patterns.getContext());
+void mlir::sieve::populateLowerTopKPatterns(RewritePatternSet &patterns,
+                                            bool gpu) {
+  patterns.add<LowerTopK, LowerProductKeyTopK>(patterns.getContext());
+  patterns.add<LowerGatherSum>(patterns.getContext(), gpu);
 }

@@ -11,8 +11,9 @@ namespace mlir::sieve {
 void populateLowerRoutingPatterns(RewritePatternSet &patterns);
 /// cvmm, cvmm_weight_grad.
 void populateLowerCvmmPatterns(RewritePatternSet &patterns);
-/// topk, product_key_topk, gather_sum.
-void populateLowerTopKPatterns(RewritePatternSet &patterns);
+/// topk, product_key_topk, gather_sum (`gpu`: gather_sum in the form for
+/// a GPU, an iteration per output element).
+void populateLowerTopKPatterns(RewritePatternSet &patterns, bool gpu);
 /// entropy_reg, switch_reg and their adjoints.
 void populateLowerRegularizerPatterns(RewritePatternSet &patterns);
 /// select_grad, product_key_grad, gather_dot, scatter_sum, pair_dot,
@@ -23,7 +24,7 @@ void populateLowerAdjointPatterns(RewritePatternSet &patterns);
 void populateLowerCopyPatterns(RewritePatternSet &patterns);
 
 /// All of the above.
-void populateSieveToSCFPatterns(RewritePatternSet &patterns);
+void populateSieveToSCFPatterns(RewritePatternSet &patterns, bool gpu = false);
 
 } // namespace mlir::sieve
 

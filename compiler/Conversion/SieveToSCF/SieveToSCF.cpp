@@ -19,10 +19,11 @@ namespace mlir::sieve {
 using namespace mlir;
 using namespace mlir::sieve;
 
-void mlir::sieve::populateSieveToSCFPatterns(RewritePatternSet &patterns) {
+void mlir::sieve::populateSieveToSCFPatterns(RewritePatternSet &patterns,
+                                             bool gpu) {
   populateLowerRoutingPatterns(patterns);
   populateLowerCvmmPatterns(patterns);
-  populateLowerTopKPatterns(patterns);
+  populateLowerTopKPatterns(patterns, gpu);
   populateLowerRegularizerPatterns(patterns);
   populateLowerAdjointPatterns(patterns);
   populateLowerCopyPatterns(patterns);
@@ -32,9 +33,10 @@ namespace {
 
 struct ConvertSieveToSCFPass
     : mlir::sieve::impl::ConvertSieveToSCFBase<ConvertSieveToSCFPass> {
+  using ConvertSieveToSCFBase::ConvertSieveToSCFBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateSieveToSCFPatterns(patterns);
+    populateSieveToSCFPatterns(patterns, gpu);
     walkAndApplyPatterns(getOperation(), std::move(patterns));
 
     WalkResult leftover = getOperation()->walk([](Operation *op) {

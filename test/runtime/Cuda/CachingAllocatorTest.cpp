@@ -128,3 +128,17 @@ TEST(CachingAllocatorTest, TracksThePeak) {
   EXPECT_EQ(allocator.stats().bytesCached, 0u);
   EXPECT_EQ(device.used, 0u);
 }
+
+TEST(CachingAllocatorTest, APeakResetStartsFromTheBytesInUse) {
+  FakeDevice device{1 << 30};
+  CachingAllocator allocator = device.make();
+  uint64_t a = allocator.allocate(1 << 20, &streamA);
+  uint64_t b = allocator.allocate(2 << 20, &streamA);
+  allocator.release(b);
+  allocator.resetPeak();
+  EXPECT_EQ(allocator.stats().peakBytesInUse, size_t(1) << 20);
+  uint64_t c = allocator.allocate(4 << 20, &streamA);
+  EXPECT_EQ(allocator.stats().peakBytesInUse, size_t(5) << 20);
+  allocator.release(a);
+  allocator.release(c);
+}

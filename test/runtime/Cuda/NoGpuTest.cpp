@@ -126,6 +126,10 @@ static_assert(CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR ==
               cuda::kAttributeComputeCapabilityMinor);
 static_assert(CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT ==
               cuda::kAttributeMultiprocessorCount);
+static_assert(CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE ==
+              cuda::kAttributeMemoryClockRate);
+static_assert(CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH ==
+              cuda::kAttributeGlobalMemoryBusWidth);
 static_assert(CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES ==
               cuda::kFunctionAttributeMaxDynamicSharedSizeBytes);
 static_assert(CU_JIT_ERROR_LOG_BUFFER == cuda::kJitErrorLogBuffer);
