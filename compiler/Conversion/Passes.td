@@ -39,6 +39,32 @@ def ConvertSieveToSCF : Pass<"sieve-convert-to-scf"> {
   ];
 }
 
+def SplitMatmulReductions : Pass<"sieve-split-matmul-reductions"> {
+  let summary = "Sum token-long matmul reductions in chunks, for GPU threads";
+  let description = [{
+    GPU targets' "loops" stage. A `linalg.matmul` on buffers whose
+    reduction runs over a dynamic (token) dimension of its first operand —
+    a weight gradient such as σ-MoE's router `dW3 = xᵀ dscores` or a dense
+    layer's `dW1 = xᵀ dh` — would otherwise become a thread per output
+    element summing every token's product in a row. It becomes two
+    `scf.parallel` nests instead: a thread per (chunk of `chunk-size`
+    reduction steps, output element) writes its chunk's sum into an f32
+    buffer of partial sums, then a thread per output element adds the
+    chunks, in chunk order, to the output. The order of additions depends
+    only on the chunk size, so results are the same from run to run; sums
+    are f32 whatever the element types (16-bit outputs are rounded once).
+    Matmuls with a static reduction are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "256",
+           "Reduction steps summed by one thread">
+  ];
+}
+
 def ConvertGemmsToVector : Pass<"sieve-convert-gemms-to-vector"> {
   let summary = "Lower CVMM, its weight gradient and matmuls to tiled vector GEMMs";
   let description = [{

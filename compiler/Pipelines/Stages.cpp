@@ -79,13 +79,15 @@ std::vector<Stage> gpuStages(StringRef chip, StringRef precision,
                        : "") +
            "CVMM and its weight gradient as tiled " + precision.str() +
            " GEMM kernels, one variant of each CVMM entry point per tile "
-           "configuration, the other primitives and linalg ops as loops, "
-           "independent iterations as scf.parallel",
+           "configuration, the other primitives and linalg ops as loops "
+           "(matmuls reducing over tokens in chunks), independent "
+           "iterations as scf.parallel",
        std::string(dispatch == "cub" ? "sieve-convert-dispatch-to-runtime,"
                                      : "") +
            "sieve-expand-gpu-tile-variants{tiles=" + tiles.str() + wgmma +
            "},sieve-convert-cvmm-to-gpu{precision=" + precision.str() + wgmma +
-           "},sieve-convert-to-scf{gpu=true},convert-linalg-to-parallel-loops,"
+           "},sieve-convert-to-scf{gpu=true},sieve-split-matmul-reductions,"
+           "convert-linalg-to-parallel-loops,"
            "canonicalize,cse"},
       {"kernels",
        "every loop nest and serial run a gpu.launch, outlined into "
