@@ -28,7 +28,11 @@ llvm_config.add_tool_substitutions(
      "sieve-gpu-ffn-bench"],
     tool_dirs)
 llvm_config.add_tool_substitutions(
-    ["FileCheck", "not", "count", "llvm-as", "llvm-nm"], [config.llvm_tools_dir])
+    ["FileCheck", "not", "count", "llvm-as", "llvm-nm", "mlir-runner"],
+    [config.llvm_tools_dir])
+# MLIR's C runner library, for lowered loops executed by mlir-runner.
+config.substitutions.append(
+    ("%mlir_c_runner_utils", config.llvm_lib_dir + "/libmlir_c_runner_utils.so"))
 
 # GPU-free CUDA checks (PTX through ptxas) run where the toolkit is present.
 if config.sieve_ptxas and not config.sieve_ptxas.endswith("-NOTFOUND"):
