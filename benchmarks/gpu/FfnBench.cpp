@@ -165,15 +165,16 @@ private:
 Measured measureDense(GpuExecutor &executor, Cublas &cublas, KernelTimer &timer,
                       const MoeBenchConfig &config, int64_t dff,
                       const Options &options) {
-  DType dtype = config.tensorDtype == "bf16" ? DType::BF16 : DType::F32;
+  DType dtype = config.tensorDtype() == "bf16" ? DType::BF16 : DType::F32;
+  GemmMath math = config.precision == "tf32" ? GemmMath::Tf32 : GemmMath::Exact;
   std::unique_ptr<CublasMlp> mlp;
   Measured m;
   m.peakBytes = peakOf(
       executor,
       [&] {
         mlp = std::make_unique<CublasMlp>(
-            executor, cublas, dtype, GemmMath::Tf32, options.tokens,
-            config.dModel, dff, RoutingSupport::defaultCacheDirectory());
+            executor, cublas, dtype, math, options.tokens, config.dModel, dff,
+            RoutingSupport::defaultCacheDirectory());
       },
       [&] {
         mlp->forward();
@@ -232,8 +233,8 @@ json measureMoe(GpuExecutor &executor, Cublas &cublas, KernelTimer &timer,
       {"experts", config.experts},
       {"expert_size", config.expertSize},
       {"k", config.k},
-      {"tensor_dtype", config.tensorDtype},
-      {"gpu_precision", config.gpuPrecision()},
+      {"tensor_dtype", config.tensorDtype()},
+      {"precision", config.precision},
       {"tiles", {{"forward_train", forward.why}, {"backward", backward.why}}},
       {"sigma_moe", toJson(moe)},
       {"dense_parameter_equal", toJson(paramEqual)},
@@ -361,7 +362,7 @@ int main(int argc, char **argv) {
   if (argc == 2 && std::strcmp(argv[1], "--plan") == 0) {
     for (const MoeBenchConfig &config : moeBenchPlan())
       std::printf("%s %s %s\n", config.name().c_str(),
-                  config.tensorDtype.c_str(), config.gpuPrecision().c_str());
+                  config.tensorDtype().c_str(), config.precision.c_str());
     return 0;
   }
   if (argc == 3 && std::strcmp(argv[1], "--model-yaml") == 0) {

@@ -7,11 +7,11 @@ using namespace sieve::bench;
 std::string MoeBenchConfig::name() const {
   return "moe-d" + std::to_string(dModel) + "-e" + std::to_string(experts) +
          "-g" + std::to_string(expertSize) + "-k" + std::to_string(k) + "-" +
-         tensorDtype;
+         precision;
 }
 
-std::string MoeBenchConfig::gpuPrecision() const {
-  return tensorDtype == "f32" ? "tf32" : tensorDtype;
+std::string MoeBenchConfig::tensorDtype() const {
+  return precision == "bf16" ? "bf16" : "f32";
 }
 
 std::string MoeBenchConfig::modelYaml() const {
@@ -45,10 +45,10 @@ std::string MoeBenchConfig::modelYaml() const {
 
 std::vector<MoeBenchConfig> sieve::bench::moeBenchPlan() {
   std::vector<MoeBenchConfig> plan;
-  for (const char *dtype : {"f32", "bf16"}) {
+  for (const char *precision : {"f32", "tf32", "bf16"}) {
     for (int64_t experts : {8, 16, 32, 64, 128, 256})
-      plan.push_back({512, experts, 128, 4, dtype});
-    plan.push_back({1024, 32, 128, 4, dtype});
+      plan.push_back({512, experts, 128, 4, precision});
+    plan.push_back({1024, 32, 128, 4, precision});
   }
   return plan;
 }

@@ -2,11 +2,11 @@
 //
 // The σ-MoE paper's Fig. 2 setting (|B| = 32768 tokens, d_model 512, K 4,
 // G 128, N_E from 8 to 256) and d_model 1024 with N_E 32, each with f32
-// tensors (CVMM and cuBLAS on the tensor cores in tf32) and bf16 tensors
-// (f32 sums), against the cuBLAS dense MLP with the same parameters and
-// with the same active FLOPs; and the PKM value gather-sum against the
-// HBM bandwidth. This header is the plan and its arithmetic, free of the
-// GPU so that it is unit-tested anywhere; the bundles the benchmark runs
+// tensors computed exactly (FMAs on both sides) and on the tensor cores in
+// tf32, and with bf16 tensors (f32 sums), against the cuBLAS dense MLP with the
+// same parameters and with the same active FLOPs; and the PKM value gather-sum
+// against the HBM bandwidth. This header is the plan and its arithmetic, free
+// of the GPU so that it is unit-tested anywhere; the bundles the benchmark runs
 // are compiled from `sieve-gpu-ffn-bench --plan` (benchmarks/gpu/bundles.sh).
 //
 //===----------------------------------------------------------------------===//
@@ -22,18 +22,19 @@ namespace sieve::bench {
 
 struct MoeBenchConfig {
   int64_t dModel = 0, experts = 0, expertSize = 0, k = 0;
-  /// "f32" (tensor cores in tf32) or "bf16".
-  std::string tensorDtype;
+  /// How both sides compute: "f32" (f32 tensors, exact FMAs), "tf32" (f32
+  /// tensors, tensor cores in tf32) or "bf16" (bf16 tensors, f32 sums).
+  std::string precision;
 
   /// "moe-d512-e8-g128-k4-bf16": the bundle's directory name.
   std::string name() const;
-  /// The --gpu-precision it is compiled with ("tf32" for f32 tensors).
-  std::string gpuPrecision() const;
+  /// The element type of its tensors (--tensor-dtype): bf16 or f32.
+  std::string tensorDtype() const;
   /// The model description of its block (sieve compile's input).
   std::string modelYaml() const;
 };
 
-/// The Fig. 2 sweep and the d_model 1024 point, in both dtypes.
+/// The Fig. 2 sweep and the d_model 1024 point, in each precision.
 std::vector<MoeBenchConfig> moeBenchPlan();
 
 /// The dense MLP's d_ff with the σ-MoE's parameters: 2·d·d_ff =

@@ -16,8 +16,9 @@ models=$(mktemp -d)
 trap 'rm -rf "$models"' EXIT
 
 # bf16 tensors: warpgroup MMA tiles (128x128 in one stage, 64x256 in three
-# with split-K 2, 128x128 in four); f32 tensors: mma.sync tf32 tiles (the
-# default, a 2-stage k-32 ring, 64x128 in three stages with split-K 4).
+# with split-K 2, 128x128 in four); f32 tensors (exact or tf32): mma.sync
+# tiles (the default, a 2-stage k-32 ring, 64x128 in three stages with
+# split-K 4).
 tiles_bf16=2x2x16x1x1,1x4x16x3x2,2x2x16x4x1
 tiles_f32=2x2x16x1x1,2x2x32x2x1,2x4x16x3x4
 "$bin/sieve-gpu-ffn-bench" --plan | while read -r name dtype precision; do

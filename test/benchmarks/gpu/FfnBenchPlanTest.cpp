@@ -22,21 +22,22 @@
 using namespace sieve::bench;
 namespace fs = std::filesystem;
 
-TEST(FfnBenchPlanTest, CoversFigureTwoAndTheWideBlockInBothDtypes) {
+TEST(FfnBenchPlanTest, CoversFigureTwoAndTheWideBlockInEachPrecision) {
   std::vector<MoeBenchConfig> plan = moeBenchPlan();
-  ASSERT_EQ(plan.size(), 14u);
+  ASSERT_EQ(plan.size(), 21u);
   std::set<std::string> names;
   for (const MoeBenchConfig &config : plan) {
     names.insert(config.name());
     EXPECT_EQ(config.k, 4);
     EXPECT_EQ(config.expertSize, 128);
-    EXPECT_EQ(config.gpuPrecision(),
-              config.tensorDtype == "f32" ? "tf32" : "bf16");
+    EXPECT_EQ(config.tensorDtype(),
+              config.precision == "bf16" ? "bf16" : "f32");
   }
   EXPECT_EQ(names.size(), plan.size());
   for (const char *name :
        {"moe-d512-e8-g128-k4-f32", "moe-d512-e256-g128-k4-bf16",
-        "moe-d1024-e32-g128-k4-bf16", "moe-d1024-e32-g128-k4-f32"})
+        "moe-d1024-e32-g128-k4-bf16", "moe-d1024-e32-g128-k4-tf32",
+        "moe-d1024-e32-g128-k4-f32"})
     EXPECT_TRUE(names.count(name)) << name;
 }
 
