@@ -79,29 +79,31 @@ size_t peakOf(GpuExecutor &executor, Setup &&setup, Run &&run) {
   return allocator.stats().peakBytesInUse - base;
 }
 
+/// A bundle's training forward and the backward derived from it.
+struct TrainingPair {
+  const FunctionSpec *forward = nullptr, *backward = nullptr;
+};
+
+TrainingPair trainingPair(const Bundle &bundle) {
+  const std::string suffix = "_forward_train";
+  for (const FunctionSpec &fn : bundle.manifest().functions)
+    if (fn.name.size() > suffix.size() &&
+        fn.name.compare(fn.name.size() - suffix.size(), suffix.size(),
+                        suffix) == 0)
+      return {&fn, &bundle.function(
+                       fn.name.substr(0, fn.name.size() - suffix.size()) +
+                       "_backward")};
+  throw Error("the bundle has no *_forward_train function");
+}
+
 /// The σ-MoE bundle's training forward and backward on device tensors.
 class MoeStep {
 public:
-  MoeStep(GpuExecutor &executor, const Bundle &bundle, int64_t tokens,
-          size_t forwardVariant, size_t backwardVariant)
+  MoeStep(GpuExecutor &executor, const Bundle &bundle, TrainingPair pair,
+          int64_t tokens, size_t forwardVariant, size_t backwardVariant)
       : executor_(executor), bundle_(bundle), tokens_(tokens),
-        forwardVariant_(forwardVariant), backwardVariant_(backwardVariant) {
-    for (const FunctionSpec &fn : bundle.manifest().functions) {
-      const std::string suffix = "_forward_train";
-      if (fn.name.size() > suffix.size() &&
-          fn.name.compare(fn.name.size() - suffix.size(), suffix.size(),
-                          suffix) == 0) {
-        forward_ = &fn;
-        backward_ = &bundle.function(
-            fn.name.substr(0, fn.name.size() - suffix.size()) + "_backward");
-      }
-    }
-    if (!forward_)
-      throw Error("the bundle has no *_forward_train function");
-  }
-
-  const FunctionSpec &forwardSpec() const { return *forward_; }
-  const FunctionSpec &backwardSpec() const { return *backward_; }
+        forwardVariant_(forwardVariant), backwardVariant_(backwardVariant),
+        forward_(pair.forward), backward_(pair.backward) {}
 
   /// Draws the inputs and allocates every output.
   void allocate() {
@@ -113,13 +115,9 @@ public:
   }
 
   void clearOutputs() {
-    const Driver &driver = executor_.runtime().driver();
     for (auto *outputs : {&forwardOut_, &backwardOut_})
       for (DeviceTensor *output : *outputs)
-        driver.check(driver.api().cuMemsetD8Async(output->address(), 0,
-                                                  output->bytes(),
-                                                  executor_.stream()),
-                     "clearing an output");
+        executor_.zero(*output);
   }
 
   void run() {
@@ -155,7 +153,7 @@ private:
   const Bundle &bundle_;
   int64_t tokens_;
   size_t forwardVariant_, backwardVariant_;
-  const FunctionSpec *forward_ = nullptr, *backward_ = nullptr;
+  const FunctionSpec *forward_, *backward_;
   std::map<std::string, DeviceTensor> named_;
   std::vector<const DeviceTensor *> forwardIn_, backwardIn_;
   std::vector<DeviceTensor *> forwardOut_, backwardOut_;
@@ -209,11 +207,10 @@ json measureMoe(GpuExecutor &executor, Cublas &cublas, KernelTimer &timer,
     return chooseVariant(fn, &database, key, false);
   };
 
-  // The step's variants are known only after the bundle is read.
-  MoeStep probe(executor, *bundle, options.tokens, 0, 0);
-  VariantChoice forward = choose(probe.forwardSpec());
-  VariantChoice backward = choose(probe.backwardSpec());
-  MoeStep step(executor, *bundle, options.tokens, forward.variant,
+  TrainingPair pair = trainingPair(*bundle);
+  VariantChoice forward = choose(*pair.forward);
+  VariantChoice backward = choose(*pair.backward);
+  MoeStep step(executor, *bundle, pair, options.tokens, forward.variant,
                backward.variant);
   Measured moe;
   moe.peakBytes = peakOf(
@@ -280,13 +277,9 @@ json measureGatherSum(GpuExecutor &executor, KernelTimer &timer,
     in.push_back(&input);
   std::vector<DeviceTensor *> out = {&y};
   const Driver &driver = executor.runtime().driver();
-  double ms = timer.medianMs(
-      [&] {
-        driver.check(driver.api().cuMemsetD8Async(y.address(), 0, y.bytes(),
-                                                  executor.stream()),
-                     "clearing the output");
-      },
-      [&] { executor.call(*bundle, fn.name, in, {}, out); });
+  double ms =
+      timer.medianMs([&] { executor.zero(y); },
+                     [&] { executor.call(*bundle, fn.name, in, {}, out); });
   double bytes = config.bytesMoved(options.tokens);
   double peak =
       peakDramBytesPerSecond(driver.attribute(kAttributeMemoryClockRate),

@@ -70,7 +70,8 @@ int dataTypeOf(DType dtype) {
 
 } // namespace
 
-Cublas::Cublas(GpuExecutor &executor) : executor_(executor) {}
+// Out of line: Api is complete only here.
+Cublas::Cublas() = default;
 
 bool Cublas::load(std::string &whyNot) {
   std::string errors;
@@ -93,7 +94,7 @@ bool Cublas::load(std::string &whyNot) {
 
 std::unique_ptr<Cublas> Cublas::create(GpuExecutor &executor,
                                        std::string *whyNot) {
-  std::unique_ptr<Cublas> cublas(new Cublas(executor));
+  std::unique_ptr<Cublas> cublas(new Cublas());
   std::string why;
   if (!cublas->load(why)) {
     if (whyNot)

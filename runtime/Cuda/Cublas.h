@@ -76,11 +76,10 @@ public:
             CUdeviceptr b, CUdeviceptr c, float beta, const std::string &what);
 
 private:
-  explicit Cublas(GpuExecutor &executor);
+  Cublas();
   bool load(std::string &whyNot);
   void check(int status, const std::string &what) const;
 
-  GpuExecutor &executor_;
   void *library_ = nullptr;
   void *handle_ = nullptr;
   DeviceTensor workspace_;

@@ -77,10 +77,14 @@ std::string GpuExecutor::describeDevice() const {
 
 DeviceTensor GpuExecutor::allocate(DType dtype, std::vector<int64_t> shape) {
   DeviceTensor tensor(*runtime_, dtype, std::move(shape), stream_);
+  zero(tensor);
+  return tensor;
+}
+
+void GpuExecutor::zero(DeviceTensor &tensor) {
   runtime_->driver().check(runtime_->driver().api().cuMemsetD8Async(
                                tensor.address(), 0, tensor.bytes(), stream_),
                            "zero-filling " + tensor.describe());
-  return tensor;
 }
 
 DeviceTensor GpuExecutor::upload(const Tensor &tensor) {

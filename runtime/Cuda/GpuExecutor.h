@@ -65,6 +65,9 @@ public:
 
   /// A zero-filled device tensor.
   DeviceTensor allocate(DType dtype, std::vector<int64_t> shape);
+  /// Enqueues zero-filling `tensor` on the executor's stream (outputs that
+  /// kernels accumulate into start from zero).
+  void zero(DeviceTensor &tensor);
   DeviceTensor upload(const Tensor &tensor);
   Tensor download(const DeviceTensor &tensor);
   /// Waits for the executor's stream and reports any pending error.

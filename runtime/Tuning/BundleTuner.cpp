@@ -56,11 +56,8 @@ struct DeviceArguments {
   /// Clears the outputs on the executor's stream: accumulating kernels
   /// start from the same state before every timed call.
   void clearOutputs(cuda::GpuExecutor &executor) {
-    const cuda::Driver &driver = executor.runtime().driver();
     for (auto &output : outputs)
-      driver.check(driver.api().cuMemsetD8Async(
-                       output.address(), 0, output.bytes(), executor.stream()),
-                   "clearing a scratch output");
+      executor.zero(output);
   }
 };
 

@@ -4,9 +4,12 @@
 #include "runtime/Bundle/Manifest.h"
 #include "runtime/Core/Error.h"
 
+#include "test/runtime/TextEdits.h"
+
 #include <gtest/gtest.h>
 
 using namespace sieve::runtime;
+using sieve::test::replace;
 
 namespace {
 
@@ -28,13 +31,6 @@ std::string errorOf(const std::string &json) {
     return e.what();
   }
   return "";
-}
-
-std::string replace(std::string text, const std::string &from,
-                    const std::string &to) {
-  size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return text.replace(at, from.size(), to);
 }
 
 } // namespace

@@ -9,6 +9,8 @@
 #include "runtime/Core/Error.h"
 #include "runtime/Tuning/VariantChoice.h"
 
+#include "test/runtime/TextEdits.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include <iterator>
 
 using namespace sieve::runtime;
+using sieve::test::replace;
 
 namespace {
 
@@ -42,7 +45,8 @@ Manifest manifest() { return Manifest::parse(kManifest, "m.json"); }
 
 TuningKey keyAt(int64_t tokens, const std::string &gpu = "NVIDIA H100") {
   Manifest m = manifest();
-  return {{gpu, 90, 13000}, kernelSignature(m, m.functions[0]),
+  return {{gpu, 90, 13000},
+          kernelSignature(m, m.functions[0]),
           tokenBucket(tokens)};
 }
 
@@ -61,13 +65,6 @@ std::string errorOf(const std::string &json) {
     return e.what();
   }
   return "";
-}
-
-std::string replace(std::string text, const std::string &from,
-                    const std::string &to) {
-  size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return text.replace(at, from.size(), to);
 }
 
 std::string temporaryDirectory() {
@@ -109,9 +106,9 @@ TEST(TuningKeyTest, SignatureNamesFunctionArgumentsTargetAndPrecision) {
 
 TEST(TuningKeyTest, EveryPartOfTheKeyTells) {
   TuningKey key = keyAt(32768);
-  EXPECT_EQ(key.describe(),
-            "'" + key.kernel + "' at 32768 tokens on NVIDIA H100 (sm_90, "
-            "driver 13000)");
+  EXPECT_EQ(key.describe(), "'" + key.kernel +
+                                "' at 32768 tokens on NVIDIA H100 (sm_90, "
+                                "driver 13000)");
   TuningKey other = key;
   other.device.driverVersion = 12080;
   EXPECT_FALSE(other == key);
@@ -169,9 +166,10 @@ TEST(TuningDatabaseTest, RefusesWhatDoesNotParseSayingWhere) {
                             "\"tiles\": \"4x4x16x1x1\"")),
             "db.json: entries[0] chose '4x4x16x1x1', which is not among the "
             "candidates it timed");
-  EXPECT_EQ(errorOf(replace(valid, "\"2x2x16x4x1\": 0.5", "\"2x2x16x4x1\": -1")),
-            "db.json: entries[0] field 'median_ms' of '2x2x16x4x1' must be a "
-            "non-negative number of milliseconds");
+  EXPECT_EQ(
+      errorOf(replace(valid, "\"2x2x16x4x1\": 0.5", "\"2x2x16x4x1\": -1")),
+      "db.json: entries[0] field 'median_ms' of '2x2x16x4x1' must be a "
+      "non-negative number of milliseconds");
   EXPECT_EQ(errorOf(replace(valid, "\"gpu\"", "\"device\"")),
             "db.json: entries[0] has no field 'gpu'");
   size_t start = valid.find("\n    {") + 1;
@@ -192,8 +190,7 @@ TEST(TuningDatabaseTest, SavesAtomicallyAndLoadsBack) {
   TuningDatabase database;
   database.record(keyAt(32768), choice("2x2x16x4x1"));
   database.save(path);
-  EXPECT_EQ(TuningDatabase::load(path).find(keyAt(32768))->tiles,
-            "2x2x16x4x1");
+  EXPECT_EQ(TuningDatabase::load(path).find(keyAt(32768))->tiles, "2x2x16x4x1");
   database.record(keyAt(1024), choice("1x4x16x3x2"));
   database.save(path);
   EXPECT_EQ(TuningDatabase::load(path).size(), 2u);
@@ -256,9 +253,8 @@ TEST(VariantChoiceTest, TheDatabaseChoosesWhereItHasAnEntry) {
   EXPECT_TRUE(tuned.tuned);
   EXPECT_EQ(tuned.why, "tuned: 2x2x16x4x1 (0.5 ms)");
   // The same in deterministic mode: the recorded choice is pinned.
-  EXPECT_EQ(chooseVariant(m.functions[0], &database, keyAt(30000), true)
-                .variant,
-            2u);
+  EXPECT_EQ(
+      chooseVariant(m.functions[0], &database, keyAt(30000), true).variant, 2u);
 }
 
 TEST(VariantChoiceTest, WithoutAnEntryTheDefaultRuns) {
