@@ -37,9 +37,10 @@ const Stage kPrimitives = {
     "resolve-ranked-shaped-type-result-dims,canonicalize,cse"};
 const Stage kBuffers = {
     "buffers",
-    "on memrefs: one-shot bufferization, results as caller-provided output "
+    "on memrefs: 16-bit reductions summed in f32, one-shot bufferization, "
+    "results as caller-provided output "
     "buffers, temporaries freed",
-    "sieve-decompose-aggregated-ops,canonicalize,"
+    "sieve-decompose-aggregated-ops,sieve-widen-accumulators,canonicalize,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-results-to-out-params{hoist-dynamic-allocs hoist-static-allocs "

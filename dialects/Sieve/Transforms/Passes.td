@@ -73,4 +73,32 @@ def SieveGenerateBackward
   ];
 }
 
+def SieveWidenAccumulators : Pass<"sieve-widen-accumulators"> {
+  let summary = "Sum 16-bit float reductions in f32, rounding once";
+  let description = [{
+    Mixed precision keeps tensors in bf16 or f16 but must not add long sums
+    in them: over n terms a 16-bit accumulator loses about log2(n) of its
+    8 (bf16) or 11 (f16) significant bits. Every `linalg.matmul` and every
+    `linalg.generic` with a reduction iterator whose output is bf16 or f16
+    (on tensors) is rebuilt with an f32 output (its init widened: a fill
+    becomes an f32 fill of the same constant), computing in f32, and its
+    result is rounded to the 16-bit type once, by an elementwise
+    `arith.truncf`. A generic is widened only when its body holds float
+    arithmetic, comparisons, selects, constants and the `math` functions
+    whose result type follows their operands'; others are left alone.
+
+    The sieve primitives already widen (their loops load 16-bit elements
+    as f32); this covers the dense products of the layers and of their
+    derived backward functions: projections, routers, weight gradients,
+    softmax backward sums. Run after `sieve-generate-backward` and
+    `sieve-decompose-aggregated-ops`, before bufferization.
+
+    Example: `sieve-opt --sieve-widen-accumulators`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // SIEVE_TRANSFORMS_PASSES_TD
