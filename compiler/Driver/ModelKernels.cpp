@@ -7,14 +7,14 @@
 #include "frontends/Builder/ModelBuilder.h"
 #include "runtime/Core/Error.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 
-std::shared_ptr<::sieve::runtime::Bundle>
-mlir::sieve::compileModelKernels(const ::sieve::model::ModelDescription &model,
-                                 const std::string &bundleDirectory,
-                                 const std::string &cacheDirectory,
-                                 bool *cacheHit) {
+std::shared_ptr<::sieve::runtime::Bundle> mlir::sieve::compileModelKernels(
+    const ::sieve::model::ModelDescription &model,
+    const std::string &bundleDirectory, const std::string &cacheDirectory,
+    bool *cacheHit, ::sieve::runtime::DType tensorType) {
   DialectRegistry registry;
   registerSieveDialects(registry);
   MLIRContext context(registry);
@@ -26,7 +26,23 @@ mlir::sieve::compileModelKernels(const ::sieve::model::ModelDescription &model,
     diagnostics += location + ": " + d.str() + "\n";
     return success();
   });
-  OwningOpRef<ModuleOp> module = buildModelModule(context, model);
+  FloatType elementType;
+  switch (tensorType) {
+  case ::sieve::runtime::DType::F32:
+    elementType = Float32Type::get(&context);
+    break;
+  case ::sieve::runtime::DType::BF16:
+    elementType = BFloat16Type::get(&context);
+    break;
+  case ::sieve::runtime::DType::F16:
+    elementType = Float16Type::get(&context);
+    break;
+  default:
+    throw ::sieve::runtime::Error(std::string("kernels cannot compute in ") +
+                                  ::sieve::runtime::name(tensorType) +
+                                  " (f32, bf16 or f16)");
+  }
+  OwningOpRef<ModuleOp> module = buildModelModule(context, model, elementType);
   CompileOptions options;
   options.outputDirectory = bundleDirectory;
   options.cacheDirectory = cacheDirectory;

@@ -19,13 +19,15 @@
 namespace mlir::sieve {
 
 /// Compiles `model`'s kernels into `bundleDirectory` (through the cache at
-/// `cacheDirectory`, or the default one when empty) and loads them. Throws
-/// ::sieve::runtime::Error with the compiler's diagnostics on failure.
-std::shared_ptr<::sieve::runtime::Bundle>
-compileModelKernels(const ::sieve::model::ModelDescription &model,
-                    const std::string &bundleDirectory,
-                    const std::string &cacheDirectory = "",
-                    bool *cacheHit = nullptr);
+/// `cacheDirectory`, or the default one when empty) and loads them. Their
+/// activations and weights are `tensorType` (f32, or bf16/f16 for mixed
+/// precision). Throws ::sieve::runtime::Error with the compiler's
+/// diagnostics on failure.
+std::shared_ptr<::sieve::runtime::Bundle> compileModelKernels(
+    const ::sieve::model::ModelDescription &model,
+    const std::string &bundleDirectory, const std::string &cacheDirectory = "",
+    bool *cacheHit = nullptr,
+    ::sieve::runtime::DType tensorType = ::sieve::runtime::DType::F32);
 
 } // namespace mlir::sieve
 

@@ -65,12 +65,23 @@ void sieve::lm::saveCheckpoint(const std::string &path, TransformerXL &model,
        {"sieve.model", model.description().name},
        {"step", std::to_string(state.step)},
        {"adam_steps", std::to_string(adam.steps())},
-       {"memory_length", std::to_string(state.memory.length)}});
+       {"memory_length", std::to_string(state.memory.length)},
+       {"ffn_precision", runtime::name(model.ffnTensorType())}});
 }
 
 void sieve::lm::loadCheckpoint(const std::string &path, TransformerXL &model,
                                Adam &adam, TrainingState &state) {
   runtime::SafeTensors file = runtime::readSafeTensors(path);
+  // Resuming in another precision would not compute the losses the
+  // interrupted run would have (checkpoints before bf16 existed are f32).
+  auto precision = file.metadata.find("ffn_precision");
+  std::string saved =
+      precision == file.metadata.end() ? "f32" : precision->second;
+  std::string current = runtime::name(model.ffnTensorType());
+  if (saved != current)
+    throw runtime::Error("checkpoint " + path + " was trained with " +
+                         "--precision " + saved + "; resume it with the " +
+                         "same precision (this run's is " + current + ")");
   state.step = integerMetadata(file, path, "step");
   adam.setSteps(integerMetadata(file, path, "adam_steps"));
   state.memory.length = integerMetadata(file, path, "memory_length");

@@ -4,7 +4,8 @@
 // exactly as if it had not stopped: the parameters (under their own names,
 // so PyTorch can load them), Adam's moments ("adam.m.<name>",
 // "adam.v.<name>"), each layer's XL memory ("memory.<layer>") and, as
-// metadata, the step and the memory's length. The data position and every
+// metadata, the step, the memory's length and the feed-forward kernels'
+// precision (a bf16 run resumes in bf16). The data position and every
 // random draw follow from the step.
 //
 //===----------------------------------------------------------------------===//

@@ -5,6 +5,11 @@
 // (see frontends/Builder/ModelBuilder.h) through the host executor. The
 // training forward's saved values are kept here until the backward.
 //
+// Kernels compiled with 16-bit tensors (bf16 mixed precision) get 16-bit
+// copies of the activations, the incoming gradient and the f32 master
+// weights, rounded to nearest even; their outputs and weight gradients are
+// widened back to f32, and the weight gradients added to the masters'.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SIEVE_MODELS_LM_FEEDFORWARD_H
@@ -28,6 +33,8 @@ public:
 
   /// Whether the kernels take routing ids (MoWE).
   bool takesRoutingIds() const { return routed; }
+  /// The element type of the kernels' activations and weights.
+  runtime::DType tensorType() const { return kernelType; }
   /// The routing ids (tokens, i32) the next calls pass to the kernels.
   void setRoutingIds(const runtime::Tensor *ids) { routingIds = ids; }
 
@@ -43,13 +50,20 @@ public:
   float forward(const runtime::Tensor &x, runtime::Tensor &y);
 
 private:
-  std::vector<const runtime::Tensor *> inputs(const runtime::Tensor &x) const;
+  /// The kernels' leading inputs: x, the routing ids, the weights; 16-bit
+  /// copies go to `converted` (x) and `kernelWeights`.
+  std::vector<const runtime::Tensor *> inputs(const runtime::Tensor &x,
+                                              runtime::Tensor &converted);
 
   std::shared_ptr<runtime::Bundle> bundle;
   std::string prefix;
   std::vector<Parameter *> weights;
   const runtime::HostExecutor &executor;
   std::vector<runtime::Tensor> saved;
+  // 16-bit copies of the weights, made by a training forward and kept for
+  // its backward (the weights do not change in between).
+  std::vector<runtime::Tensor> kernelWeights;
+  runtime::DType kernelType = runtime::DType::F32;
   // The routing ids of the training forward, for its backward.
   runtime::Tensor savedRoutingIds;
   const runtime::Tensor *routingIds = nullptr;

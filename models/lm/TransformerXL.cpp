@@ -113,6 +113,10 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
 
 TransformerXL::~TransformerXL() = default;
 
+runtime::DType TransformerXL::ffnTensorType() const {
+  return layers.front().ffn->tensorType();
+}
+
 void TransformerXL::initialize(uint64_t seed) {
   initializeParameters(params, desc, seed);
 }

@@ -78,6 +78,10 @@ public:
                               const int32_t *routingIds = nullptr,
                               std::vector<float> *probabilities = nullptr);
 
+  /// The element type the feed-forward kernels compute in: f32, or bf16
+  /// (or f16) for mixed precision; the parameters are f32 either way.
+  runtime::DType ffnTensorType() const;
+
   /// Whether some layer is MoWE (and so needs routing ids).
   bool needsRoutingIds() const { return routed; }
   /// The MoWE layers' shared expert weights ("mowe.ffn.*"); empty without.

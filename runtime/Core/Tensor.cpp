@@ -90,6 +90,41 @@ std::string Tensor::describe() const {
   return std::string(name(dtype_)) + "[" + formatShape(shape_) + "]";
 }
 
+namespace {
+bool isFloat(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::BF16 || dtype == DType::F16;
+}
+} // namespace
+
+Tensor Tensor::convertedTo(DType to) const {
+  if (!isFloat(dtype_) || !isFloat(to))
+    throw Error("cannot convert tensor " + describe() + " to " + name(to) +
+                ": only float tensors convert");
+  Tensor out(to, shape_);
+  const int64_t n = numel();
+  if (to == dtype_) {
+    std::memcpy(out.raw(), raw(), bytes());
+  } else if (dtype_ == DType::F32) {
+    const float *from = static_cast<const float *>(raw());
+    uint16_t *into = static_cast<uint16_t *>(out.raw());
+    for (int64_t i = 0; i < n; ++i)
+      into[i] = toHalfBits(from[i], to);
+  } else {
+    // Through f32, which holds every bf16 and f16 value exactly.
+    const uint16_t *from = static_cast<const uint16_t *>(raw());
+    if (to == DType::F32) {
+      float *into = static_cast<float *>(out.raw());
+      for (int64_t i = 0; i < n; ++i)
+        into[i] = fromHalfBits(from[i], dtype_);
+    } else {
+      uint16_t *into = static_cast<uint16_t *>(out.raw());
+      for (int64_t i = 0; i < n; ++i)
+        into[i] = toHalfBits(fromHalfBits(from[i], dtype_), to);
+    }
+  }
+  return out;
+}
+
 std::string sieve::runtime::formatShape(const std::vector<int64_t> &shape) {
   std::string text;
   for (size_t i = 0; i < shape.size(); ++i)

@@ -50,6 +50,10 @@ public:
   /// "f32[8x512]".
   std::string describe() const;
 
+  /// A copy with elements of `to`; between float types (f32, bf16, f16)
+  /// only, rounding to nearest even when narrowing. Throws otherwise.
+  Tensor convertedTo(DType to) const;
+
 private:
   struct Free {
     void operator()(void *p) const;

@@ -66,6 +66,12 @@ cl::opt<bool> trainFreezeExperts(
 cl::opt<std::string> trainCache("cache-dir", cl::desc("Kernel cache"),
                                 cl::value_desc("dir"), cl::init(""),
                                 cl::sub(trainCommand));
+cl::opt<std::string> trainPrecision(
+    "precision",
+    cl::desc("f32, or bf16: the feed-forward kernels compute on bf16 "
+             "tensors, the parameters and optimiser stay f32 (mixed "
+             "precision)"),
+    cl::value_desc("f32|bf16"), cl::init("f32"), cl::sub(trainCommand));
 
 cl::opt<std::string> evalModel(cl::Positional, cl::Required,
                                cl::desc("<model.yaml>"), cl::sub(evalCommand));
@@ -84,6 +90,12 @@ cl::opt<int64_t>
 cl::opt<std::string> evalCache("cache-dir", cl::desc("Kernel cache"),
                                cl::value_desc("dir"), cl::init(""),
                                cl::sub(evalCommand));
+cl::opt<std::string>
+    evalPrecision("precision",
+                  cl::desc("f32, or bf16: the feed-forward kernels compute "
+                           "on bf16 copies of the trained weights"),
+                  cl::value_desc("f32|bf16"), cl::init("f32"),
+                  cl::sub(evalCommand));
 
 cl::opt<std::string> paramsModel(cl::Positional, cl::Required,
                                  cl::desc("<model.yaml>"),
@@ -94,7 +106,10 @@ std::string number(double value) { return fmt::format("{:.6g}", value); }
 } // namespace
 
 int mlir::sieve::driver::runTrainCommand() {
-  std::optional<model::ModelDescription> d = readDescription(trainModel);
+  std::optional<::sieve::runtime::DType> precision =
+      parsePrecision(trainPrecision, "sieve train");
+  std::optional<model::ModelDescription> d =
+      precision ? readDescription(trainModel) : std::nullopt;
   if (!d)
     return 1;
   try {
@@ -111,7 +126,7 @@ int mlir::sieve::driver::runTrainCommand() {
                "sieve train: {} ({} parameters) on {} ({} training tokens), "
                "run {}\n",
                d->name, count.total(), corpus.source, corpus.train.size(), run);
-    auto lmodel = buildModel(*d, run, trainCache);
+    auto lmodel = buildModel(*d, run, trainCache, *precision);
     lm::TrainOptions options;
     options.outputDirectory = run;
     options.resume = trainResume;
@@ -124,7 +139,8 @@ int mlir::sieve::driver::runTrainCommand() {
     lm::TrainResult result = lm::trainModel(*lmodel, corpus, options);
     std::ofstream json(run + "/train.json");
     json << "{\"model\": \"" << d->name
-         << "\", \"parameters\": " << count.total() << ", \"ffn_flop_share\": "
+         << "\", \"parameters\": " << count.total() << ", \"precision\": \""
+         << ::sieve::runtime::name(*precision) << "\", \"ffn_flop_share\": "
          << number(lm::feedForwardFlopShare(
                 *d, d->transformer.context + d->transformer.memory,
                 routing.meanActiveWidth));
@@ -149,17 +165,21 @@ int mlir::sieve::driver::runTrainCommand() {
 }
 
 int mlir::sieve::driver::runEvalCommand() {
-  std::optional<model::ModelDescription> d = readDescription(evalModel);
+  std::optional<::sieve::runtime::DType> precision =
+      parsePrecision(evalPrecision, "sieve eval");
+  std::optional<model::ModelDescription> d =
+      precision ? readDescription(evalModel) : std::nullopt;
   if (!d)
     return 1;
   try {
     std::string run = runDirectory(evalRun, *d);
-    auto lmodel = buildModel(*d, run, evalCache);
+    auto lmodel = buildModel(*d, run, evalCache, *precision);
     lm::loadWeights(run + "/model.safetensors", *lmodel);
     lm::Corpus corpus = loadCorpus(*d, evalCache);
     prepareRouting(*d, corpus, run, /*build=*/false);
     bool bytes = d->tokenizer.kind == model::TokenizerKind::Bytes;
-    std::string json = "{\"model\": \"" + d->name + "\"";
+    std::string json = "{\"model\": \"" + d->name + "\", \"precision\": \"" +
+                       ::sieve::runtime::name(*precision) + "\"";
     struct Split {
       const char *name;
       const std::vector<int32_t> *tokens, *routes;

@@ -29,16 +29,36 @@ mlir::sieve::driver::runDirectory(const std::string &given,
   return given.empty() ? "runs/" + d.name : given;
 }
 
-std::unique_ptr<lm::TransformerXL>
-mlir::sieve::driver::buildModel(const model::ModelDescription &d,
-                                const std::string &run,
-                                const std::string &cache) {
+std::unique_ptr<lm::TransformerXL> mlir::sieve::driver::buildModel(
+    const model::ModelDescription &d, const std::string &run,
+    const std::string &cache, ::sieve::runtime::DType precision) {
   bool hit = false;
+  std::string directory = run + "/kernels";
+  if (precision != ::sieve::runtime::DType::F32)
+    directory += std::string("-") + ::sieve::runtime::name(precision);
   auto kernels =
-      mlir::sieve::compileModelKernels(d, run + "/kernels", cache, &hit);
-  fmt::print(stderr, "kernels: {} ({})\n", run + "/kernels",
-             hit ? "cache hit" : "compiled");
+      mlir::sieve::compileModelKernels(d, directory, cache, &hit, precision);
+  fmt::print(stderr, "kernels: {} ({}, {} tensors)\n", directory,
+             hit ? "cache hit" : "compiled", ::sieve::runtime::name(precision));
   return std::make_unique<lm::TransformerXL>(d, kernels);
+}
+
+std::optional<::sieve::runtime::DType>
+mlir::sieve::driver::parsePrecision(const std::string &text,
+                                    const char *command) {
+  if (text == "f32")
+    return ::sieve::runtime::DType::F32;
+  if (text == "bf16")
+    return ::sieve::runtime::DType::BF16;
+  fmt::print(stderr,
+             "{}: error: unknown --precision '{}' (f32, or bf16: the "
+             "feed-forward kernels on bf16 tensors with f32 master weights{})"
+             "\n",
+             command, text,
+             text == "f16" ? "; f16 would need loss scaling, which is not "
+                             "implemented"
+                           : "");
+  return std::nullopt;
 }
 
 lm::Corpus mlir::sieve::driver::loadCorpus(const model::ModelDescription &d,

@@ -29,10 +29,17 @@ std::string runDirectory(const std::string &given,
                          const ::sieve::model::ModelDescription &d);
 
 /// The model with its kernels compiled into <run>/kernels (or taken from
-/// the cache); throws ::sieve::runtime::Error.
+/// the cache); with `precision` bf16 they compute on bf16 tensors (mixed
+/// precision) and go to <run>/kernels-bf16. Throws ::sieve::runtime::Error.
 std::unique_ptr<::sieve::lm::TransformerXL>
 buildModel(const ::sieve::model::ModelDescription &d, const std::string &run,
-           const std::string &cache);
+           const std::string &cache,
+           ::sieve::runtime::DType precision = ::sieve::runtime::DType::F32);
+
+/// The --precision of `sieve train` and `sieve eval`: f32 or bf16; prints
+/// an error naming `command` and returns nothing for anything else.
+std::optional<::sieve::runtime::DType> parsePrecision(const std::string &text,
+                                                      const char *command);
 
 /// The description's corpus; a relative path is relative to the
 /// description's folder. A subword corpus trains its tokenizer when needed
