@@ -3,7 +3,6 @@
 #include "benchmarks/gpu/CublasMlp.h"
 
 #include "runtime/Core/Error.h"
-#include "runtime/Cuda/Nvrtc.h"
 
 #include <random>
 
@@ -80,27 +79,11 @@ CublasMlp::CublasMlp(GpuExecutor &executor, Cublas &cublas, DType dtype,
   if (dtype != DType::F32 && dtype != DType::BF16)
     throw Error("the cuBLAS MLP takes f32 or bf16 tensors, not " +
                 std::string(name(dtype)));
-  std::string why;
-  Nvrtc *nvrtc = Nvrtc::get(&why);
-  if (!nvrtc)
-    throw Error("the cuBLAS MLP's ReLU kernels need NVRTC: " + why);
-  const Driver &driver = executor.runtime().driver();
-  NvrtcResult compiled =
-      nvrtc->compile(reluKernelSource(), "sieve-bench-relu.cu",
-                     "compute_" + std::to_string(driver.computeCapability()),
-                     nvrtcCacheDirectory);
-  driver.check(driver.api().cuModuleLoadDataEx(&module_, compiled.ptx.c_str(),
-                                               0, nullptr, nullptr),
-               "loading the ReLU kernels");
+  module_ = std::make_unique<NvrtcModule>(
+      executor, reluKernelSource(), "sieve-bench-relu.cu", nvrtcCacheDirectory);
   std::string suffix = dtype == DType::F32 ? "_f32" : "_bf16";
-  driver.check(
-      driver.api().cuModuleGetFunction(&reluForward_, module_,
-                                       ("sieve_relu_forward" + suffix).c_str()),
-      "finding sieve_relu_forward" + suffix);
-  driver.check(
-      driver.api().cuModuleGetFunction(
-          &reluBackward_, module_, ("sieve_relu_backward" + suffix).c_str()),
-      "finding sieve_relu_backward" + suffix);
+  reluForward_ = module_->function("sieve_relu_forward" + suffix);
+  reluBackward_ = module_->function("sieve_relu_backward" + suffix);
 
   std::mt19937 rng(11);
   x_ = randomTensor(executor, dtype, {tokens, dModel}, 0.5f, rng);
@@ -115,10 +98,7 @@ CublasMlp::CublasMlp(GpuExecutor &executor, Cublas &cublas, DType dtype,
   dw2_ = executor.allocate(dtype, {dff, dModel});
 }
 
-CublasMlp::~CublasMlp() {
-  if (module_)
-    executor_.runtime().driver().api().cuModuleUnload(module_);
-}
+CublasMlp::~CublasMlp() = default;
 
 void CublasMlp::relu(CUfunction kernel, DeviceTensor &target,
                      const DeviceTensor *mask, const std::string &what) {

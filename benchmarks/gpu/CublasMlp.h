@@ -13,6 +13,9 @@
 
 #include "runtime/Cuda/Cublas.h"
 #include "runtime/Cuda/GpuExecutor.h"
+#include "runtime/Cuda/NvrtcModule.h"
+
+#include <memory>
 
 #include <string>
 
@@ -52,7 +55,7 @@ private:
   runtime::cuda::GemmMath math_;
   int64_t tokens_, dModel_, dff_;
   runtime::cuda::DeviceTensor x_, w1_, w2_, h_, y_, dy_, dh_, dx_, dw1_, dw2_;
-  runtime::cuda::CUmodule module_ = nullptr;
+  std::unique_ptr<runtime::cuda::NvrtcModule> module_;
   runtime::cuda::CUfunction reluForward_ = nullptr, reluBackward_ = nullptr;
 };
 

@@ -20,7 +20,8 @@ stage="$out/sieve-gpu-pack"
 rm -rf "$stage" && mkdir -p "$stage"
 
 # Sources: the runtime, the suite, the node's CMake project.
-(cd "$root" && git ls-files runtime test/gpu tools/gpu-node benchmarks/gpu |
+(cd "$root" && git ls-files runtime models/lm/Cuda test/gpu tools/gpu-node \
+  benchmarks/gpu |
   tar cf - -T -) | tar xf - -C "$stage"
 "$root/tools/scripts/gpu-bundles.sh" "$stage/gpu-bundles"
 # The sigma-MoE block of benchmarks/models for timing (sieve-gpu-block-timing).
@@ -39,7 +40,8 @@ cp -r /usr/include/nlohmann "$stage/third-party/include/"
 cat > "$stage/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Builds the runtime and the GPU suite (no LLVM) and runs the suite on the
-# bundles packed beside this script. --sanitize: under compute-sanitizer
+# bundles packed beside this script, then the language model's dense
+# kernels against plain loops (sieve-gpu-lm-tests). --sanitize: under compute-sanitizer
 # memcheck and racecheck too. --bench [ARGS]: sieve-gpu-ffn-bench on its
 # bundles instead (σ-MoE against cuBLAS, the PKM gather-sum), its JSON in
 # ffn-bench.json.
@@ -55,15 +57,20 @@ if [[ ${1:-} == --bench ]]; then
   exec "$here/build/bin/sieve-gpu-ffn-bench" "$here/ffn-bench-bundles" \
     --json "$here/ffn-bench.json" "$@"
 fi
-suite="$here/build/bin/sieve-gpu-tests"
+suite=("$here/build/bin/sieve-gpu-tests" "$here/gpu-bundles")
+lm=("$here/build/bin/sieve-gpu-lm-tests" "$here/gpu-bundles/.nvrtc-cache")
 status=0
-"$suite" "$here/gpu-bundles" || status=$?
+"${suite[@]}" || status=$?
+"${lm[@]}" || status=$?
 if [[ ${1:-} == --sanitize && $status == 0 ]]; then
   for tool in memcheck racecheck; do
     echo "== compute-sanitizer --tool $tool =="
-    compute-sanitizer --tool "$tool" --error-exitcode 3 "$suite" "$here/gpu-bundles" \
-      > "$here/sanitizer-$tool.log" 2>&1 || status=$?
-    tail -n 3 "$here/sanitizer-$tool.log"
+    for run in suite lm; do
+      declare -n command=$run
+      compute-sanitizer --tool "$tool" --error-exitcode 3 "${command[@]}" \
+        > "$here/sanitizer-$tool-$run.log" 2>&1 || status=$?
+      tail -n 3 "$here/sanitizer-$tool-$run.log"
+    done
   done
 fi
 exit "$status"
