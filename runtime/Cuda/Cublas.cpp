@@ -17,15 +17,21 @@ ColumnMajorCall sieve::runtime::cuda::columnMajorCall(const RowMajorGemm &g) {
   // Cᵀ (n x m) = op(B)ᵀ op(A)ᵀ: B untransposed is stored k x n, read as
   // the n x k op(B)ᵀ itself; transposed it is stored n x k, read as k x n,
   // which must be transposed again. Likewise A.
+  // A given leading dimension is the stored row length, which is what
+  // cuBLAS calls the leading dimension of the transposed view.
   ColumnMajorCall call;
   call.m = g.n;
   call.n = g.m;
   call.k = g.k;
   call.opFirst = g.transposeB ? kCublasOpT : kCublasOpN;
-  call.ldFirst = g.transposeB ? g.k : g.n;
+  call.ldFirst = g.ldb ? g.ldb : g.transposeB ? g.k : g.n;
   call.opSecond = g.transposeA ? kCublasOpT : kCublasOpN;
-  call.ldSecond = g.transposeA ? g.m : g.k;
-  call.ldOutput = g.n;
+  call.ldSecond = g.lda ? g.lda : g.transposeA ? g.m : g.k;
+  call.ldOutput = g.ldc ? g.ldc : g.n;
+  call.batch = g.batch;
+  call.strideFirst = g.strideB;
+  call.strideSecond = g.strideA;
+  call.strideOutput = g.strideC;
   return call;
 }
 
@@ -39,6 +45,10 @@ struct Cublas::Api {
   int (*gemmEx)(void *, int, int, int, int, int, const void *, const void *,
                 int, int, const void *, int, int, const void *, void *, int,
                 int, int, int);
+  int (*gemmStridedBatchedEx)(void *, int, int, int, int, int, const void *,
+                              const void *, int, int, long long, const void *,
+                              int, int, long long, const void *, void *, int,
+                              int, long long, int, int, int);
 };
 
 namespace {
@@ -89,7 +99,9 @@ bool Cublas::load(std::string &whyNot) {
          resolve(library_, "cublasSetWorkspace_v2", a.setWorkspace, whyNot) &&
          resolve(library_, "cublasGetVersion_v2", a.getVersion, whyNot) &&
          resolve(library_, "cublasGetStatusString", a.statusString, whyNot) &&
-         resolve(library_, "cublasGemmEx", a.gemmEx, whyNot);
+         resolve(library_, "cublasGemmEx", a.gemmEx, whyNot) &&
+         resolve(library_, "cublasGemmStridedBatchedEx", a.gemmStridedBatchedEx,
+                 whyNot);
 }
 
 std::unique_ptr<Cublas> Cublas::create(GpuExecutor &executor,
@@ -144,23 +156,43 @@ void Cublas::check(int status, const std::string &what) const {
 
 void Cublas::gemm(const RowMajorGemm &g, DType dtype, GemmMath math,
                   CUdeviceptr a, CUdeviceptr b, CUdeviceptr c, float beta,
-                  const std::string &what) {
+                  const std::string &what, std::optional<DType> outputDtype) {
   constexpr int64_t kMax = std::numeric_limits<int>::max();
-  if (g.m < 1 || g.n < 1 || g.k < 1 || g.m > kMax || g.n > kMax || g.k > kMax)
+  ColumnMajorCall call = columnMajorCall(g);
+  auto inRange = [&](int64_t value) { return value >= 1 && value <= kMax; };
+  if (!inRange(g.m) || !inRange(g.n) || !inRange(g.k) || !inRange(g.batch))
     throw Error(what + ": GEMM sizes " + std::to_string(g.m) + " x " +
-                std::to_string(g.n) + " x " + std::to_string(g.k) +
-                " are outside cuBLAS's 32-bit range");
+                std::to_string(g.n) + " x " + std::to_string(g.k) + " (" +
+                std::to_string(g.batch) +
+                " products) are outside cuBLAS's 32-bit range");
+  if (call.ldFirst < (call.opFirst == kCublasOpN ? call.m : call.k) ||
+      call.ldSecond < (call.opSecond == kCublasOpN ? call.k : call.n) ||
+      call.ldOutput < call.m || !inRange(call.ldFirst) ||
+      !inRange(call.ldSecond) || !inRange(call.ldOutput))
+    throw Error(what + ": a leading dimension is shorter than its rows");
   int type = dataTypeOf(dtype);
+  int outputType = dataTypeOf(outputDtype.value_or(dtype));
   int compute = dtype == DType::F32 && math == GemmMath::Tf32
                     ? kCublasCompute32FFastTf32
                     : kCublasCompute32F;
-  ColumnMajorCall call = columnMajorCall(g);
   float alpha = 1.0f;
-  check(api_->gemmEx(handle_, call.opFirst, call.opSecond, int(call.m),
-                     int(call.n), int(call.k), &alpha,
-                     reinterpret_cast<const void *>(b), type, int(call.ldFirst),
-                     reinterpret_cast<const void *>(a), type,
-                     int(call.ldSecond), &beta, reinterpret_cast<void *>(c),
-                     type, int(call.ldOutput), compute, kCublasGemmDefault),
+  const void *first = reinterpret_cast<const void *>(b);
+  const void *second = reinterpret_cast<const void *>(a);
+  void *output = reinterpret_cast<void *>(c);
+  if (g.batch == 1) {
+    check(api_->gemmEx(handle_, call.opFirst, call.opSecond, int(call.m),
+                       int(call.n), int(call.k), &alpha, first, type,
+                       int(call.ldFirst), second, type, int(call.ldSecond),
+                       &beta, output, outputType, int(call.ldOutput), compute,
+                       kCublasGemmDefault),
+          what);
+    return;
+  }
+  check(api_->gemmStridedBatchedEx(
+            handle_, call.opFirst, call.opSecond, int(call.m), int(call.n),
+            int(call.k), &alpha, first, type, int(call.ldFirst),
+            call.strideFirst, second, type, int(call.ldSecond),
+            call.strideSecond, &beta, output, outputType, int(call.ldOutput),
+            call.strideOutput, int(call.batch), compute, kCublasGemmDefault),
         what);
 }

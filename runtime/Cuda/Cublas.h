@@ -22,6 +22,7 @@
 #include "runtime/Cuda/GpuExecutor.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace sieve::runtime::cuda {
@@ -34,11 +35,16 @@ constexpr int kCublasCompute32F = 68, kCublasCompute32FPedantic = 69,
               kCublasCompute32FFastTf32 = 77;
 constexpr int kCublasGemmDefault = -1;
 
-/// C[m x n] = alpha op(A)[m x k] op(B)[k x n] + beta C, all row-major and
-/// dense; op transposes when asked (A is then stored k x m, B n x k).
+/// C[m x n] = alpha op(A)[m x k] op(B)[k x n] + beta C, all row-major; op
+/// transposes when asked (A is then stored k x m, B n x k). Rows of a
+/// stored matrix are `ld` elements apart (0: its width, dense). With
+/// `batch` > 1, product i reads and writes at base + i * stride elements
+/// (attention's per-head products).
 struct RowMajorGemm {
   int64_t m = 0, n = 0, k = 0;
   bool transposeA = false, transposeB = false;
+  int64_t lda = 0, ldb = 0, ldc = 0;
+  int64_t batch = 1, strideA = 0, strideB = 0, strideC = 0;
 };
 
 /// The column-major cublasGemmEx arguments computing a RowMajorGemm: the
@@ -47,6 +53,7 @@ struct ColumnMajorCall {
   int opFirst = kCublasOpN, opSecond = kCublasOpN;
   int64_t m = 0, n = 0, k = 0;
   int64_t ldFirst = 0, ldSecond = 0, ldOutput = 0;
+  int64_t batch = 1, strideFirst = 0, strideSecond = 0, strideOutput = 0;
 };
 ColumnMajorCall columnMajorCall(const RowMajorGemm &gemm);
 
@@ -70,10 +77,13 @@ public:
   std::string version() const;
 
   /// Enqueues `gemm` on the executor's stream (alpha 1, beta 0 or 1 to
-  /// accumulate). A, B and C have `dtype` (f32, bf16 or f16); `math`
-  /// matters for f32 only. Throws Error naming `what` and cuBLAS's status.
+  /// accumulate). A and B have `dtype` (f32, bf16 or f16), C `outputDtype`
+  /// (the same when not given; f32 for 16-bit operands with f32 results);
+  /// sums are f32 and `math` matters for f32 operands only. Throws Error
+  /// naming `what` and cuBLAS's status, or bad sizes.
   void gemm(const RowMajorGemm &gemm, DType dtype, GemmMath math, CUdeviceptr a,
-            CUdeviceptr b, CUdeviceptr c, float beta, const std::string &what);
+            CUdeviceptr b, CUdeviceptr c, float beta, const std::string &what,
+            std::optional<DType> outputDtype = std::nullopt);
 
 private:
   Cublas();

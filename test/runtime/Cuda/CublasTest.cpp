@@ -22,26 +22,32 @@ using namespace sieve::runtime::cuda;
 
 namespace {
 
-/// C = op(first) op(second), column-major, as BLAS defines gemm (beta 0).
+/// C = op(first) op(second), column-major, as BLAS defines gemm (beta 0),
+/// for each of the call's batch of products at its strides.
 void referenceColumnMajorGemm(const ColumnMajorCall &call,
                               const std::vector<double> &first,
                               const std::vector<double> &second,
                               std::vector<double> &output) {
-  auto opFirst = [&](int64_t i, int64_t l) {
-    return call.opFirst == kCublasOpN ? first[i + l * call.ldFirst]
-                                      : first[l + i * call.ldFirst];
-  };
-  auto opSecond = [&](int64_t l, int64_t j) {
-    return call.opSecond == kCublasOpN ? second[l + j * call.ldSecond]
-                                       : second[j + l * call.ldSecond];
-  };
-  for (int64_t j = 0; j < call.n; ++j)
-    for (int64_t i = 0; i < call.m; ++i) {
-      double sum = 0;
-      for (int64_t l = 0; l < call.k; ++l)
-        sum += opFirst(i, l) * opSecond(l, j);
-      output[i + j * call.ldOutput] = sum;
-    }
+  for (int64_t p = 0; p < call.batch; ++p) {
+    const double *f = first.data() + p * call.strideFirst;
+    const double *s = second.data() + p * call.strideSecond;
+    double *o = output.data() + p * call.strideOutput;
+    auto opFirst = [&](int64_t i, int64_t l) {
+      return call.opFirst == kCublasOpN ? f[i + l * call.ldFirst]
+                                        : f[l + i * call.ldFirst];
+    };
+    auto opSecond = [&](int64_t l, int64_t j) {
+      return call.opSecond == kCublasOpN ? s[l + j * call.ldSecond]
+                                         : s[j + l * call.ldSecond];
+    };
+    for (int64_t j = 0; j < call.n; ++j)
+      for (int64_t i = 0; i < call.m; ++i) {
+        double sum = 0;
+        for (int64_t l = 0; l < call.k; ++l)
+          sum += opFirst(i, l) * opSecond(l, j);
+        o[i + j * call.ldOutput] = sum;
+      }
+  }
 }
 
 } // namespace
@@ -77,6 +83,42 @@ TEST(CublasTest, RowMajorGemmsMapToColumnMajorCalls) {
               << " at (" << i << ", " << j << ")";
         }
     }
+}
+
+TEST(CublasTest, StridedBatchesWithPaddedRowsMapToo) {
+  // Attention's shape: per (head, stream) pair, a T x dh block of a wider
+  // row-major tensor times the transpose of an S x dh block, into T x S
+  // blocks of a padded output.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> uniform(-1, 1);
+  const int64_t batch = 3, m = 4, n = 6, k = 5;
+  const int64_t lda = 9, ldb = 8, ldc = 7;
+  const int64_t strideA = m * lda + 2, strideB = n * ldb + 1,
+                strideC = m * ldc + 3;
+  std::vector<double> a(batch * strideA), b(batch * strideB),
+      c(batch * strideC, -7.0);
+  for (double &v : a)
+    v = uniform(rng);
+  for (double &v : b)
+    v = uniform(rng);
+  RowMajorGemm gemm{m,   n,   k,     false,   true,    lda,
+                    ldb, ldc, batch, strideA, strideB, strideC};
+  ColumnMajorCall call = columnMajorCall(gemm);
+  EXPECT_EQ(call.batch, batch);
+  referenceColumnMajorGemm(call, b, a, c);
+  for (int64_t p = 0; p < batch; ++p)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < ldc; ++j) {
+        double expected = -7.0; // padding is left alone
+        if (j < n) {
+          expected = 0;
+          for (int64_t l = 0; l < k; ++l)
+            expected +=
+                a[p * strideA + i * lda + l] * b[p * strideB + j * ldb + l];
+        }
+        EXPECT_NEAR(c[p * strideC + i * ldc + j], expected, 1e-12)
+            << "product " << p << " at (" << i << ", " << j << ")";
+      }
 }
 
 TEST(CublasTest, LeadingDimensionsAreTheStoredRowLengths) {
