@@ -17,16 +17,12 @@
 #ifndef SIEVE_MODELS_LM_RELATIVEATTENTION_H
 #define SIEVE_MODELS_LM_RELATIVEATTENTION_H
 
+#include "models/lm/Device/AttentionShape.h"
+
 #include <cstdint>
 #include <vector>
 
 namespace sieve::lm {
-
-struct AttentionShape {
-  int64_t batch, tokens, memory, dModel, heads, headSize;
-  int64_t keys() const { return memory + tokens; }
-  int64_t width() const { return heads * headSize; }
-};
 
 /// Weights: wq, wk, wv, wr (d_model x H d_h), wo (H d_h x d_model), u, v
 /// (H x d_h). The same layout for their gradients.

@@ -20,7 +20,7 @@ stage="$out/sieve-gpu-pack"
 rm -rf "$stage" && mkdir -p "$stage"
 
 # Sources: the runtime, the suite, the node's CMake project.
-(cd "$root" && git ls-files runtime models/lm/Cuda test/gpu tools/gpu-node \
+(cd "$root" && git ls-files runtime models/lm/Device models/lm/Cuda test/gpu tools/gpu-node \
   benchmarks/gpu |
   tar cf - -T -) | tar xf - -C "$stage"
 "$root/tools/scripts/gpu-bundles.sh" "$stage/gpu-bundles"

@@ -13,6 +13,7 @@
 #ifndef SIEVE_MODELS_LM_CUDA_DENSEKERNELS_H
 #define SIEVE_MODELS_LM_CUDA_DENSEKERNELS_H
 
+#include "models/lm/Device/DenseOps.h"
 #include "runtime/Cuda/NvrtcModule.h"
 
 #include <array>
@@ -24,20 +25,14 @@
 
 namespace sieve::lm::cuda {
 
+using device::AttentionRows;
+using device::TokenGroups;
 using runtime::cuda::CUdeviceptr;
 
 /// The kernels' CUDA C++ source (DenseKernels.cu, embedded at build time).
 const std::string &denseKernelSource();
 /// The kernels the source must define (what DenseKernels looks up).
 const std::vector<std::string> &denseKernelNames();
-
-/// Where each distinct token of a segment occurs, for the embedding's
-/// deterministic backward: positions grouped by token (ascending within a
-/// group), `starts` the groups' bounds (ids.size() + 1 of them).
-struct TokenGroups {
-  std::vector<int32_t> ids, starts, positions;
-};
-TokenGroups groupTokenPositions(const int32_t *tokens, int64_t n);
 
 /// Blocks for a grid-stride loop over `n` elements of 256 threads.
 unsigned elementBlocks(int64_t n);
@@ -109,12 +104,6 @@ public:
                 int64_t headSize);
   void headBiasGrad(CUdeviceptr du, CUdeviceptr dq, int64_t heads,
                     int64_t batchTokens, int64_t headSize);
-  struct AttentionRows {
-    int64_t heads, batch, tokens, keys, memory;
-    float scale;
-    double dropout;
-    uint64_t seed, stream;
-  };
   void attentionSoftmax(CUdeviceptr probs, CUdeviceptr dropped, CUdeviceptr ac,
                         CUdeviceptr g, const AttentionRows &rows);
   void attentionSoftmaxBackward(CUdeviceptr dscore, CUdeviceptr dg,

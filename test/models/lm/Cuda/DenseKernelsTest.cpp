@@ -54,11 +54,11 @@ TEST(DenseKernelsTest, SourceCompilesForBothTargetsAndPtxasAcceptsIt) {
 
 TEST(DenseKernelsTest, TokensGroupInPositionOrder) {
   const int32_t tokens[] = {7, 3, 7, 0, 3, 7};
-  TokenGroups groups = groupTokenPositions(tokens, 6);
+  TokenGroups groups = sieve::lm::device::groupTokenPositions(tokens, 6);
   EXPECT_EQ(groups.ids, (std::vector<int32_t>{0, 3, 7}));
   EXPECT_EQ(groups.starts, (std::vector<int32_t>{0, 1, 3, 6}));
   EXPECT_EQ(groups.positions, (std::vector<int32_t>{3, 1, 4, 0, 2, 5}));
-  TokenGroups none = groupTokenPositions(tokens, 0);
+  TokenGroups none = sieve::lm::device::groupTokenPositions(tokens, 0);
   EXPECT_TRUE(none.ids.empty());
   EXPECT_EQ(none.starts, (std::vector<int32_t>{0}));
 }
