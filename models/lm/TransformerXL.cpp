@@ -2,6 +2,7 @@
 
 #include "models/lm/TransformerXL.h"
 
+#include "models/lm/DropoutSites.h"
 #include "models/lm/Initialization.h"
 #include "models/lm/Ops.h"
 #include "runtime/Core/Error.h"
@@ -14,16 +15,33 @@
 using namespace sieve;
 using namespace sieve::lm;
 
-namespace {
-
-/// Dropout sites, as counter-RNG streams (with the layer).
-enum Site : uint64_t { kEmbedding = 1, kAttention, kAttentionOut, kFfnOut };
-
-uint64_t streamOf(int64_t layer, Site site) {
-  return uint64_t(layer + 1) * 16 + site;
+void sieve::lm::checkSegment(const int32_t *inputs, const int32_t *targets,
+                             int64_t n, int64_t vocab, bool needsRoutingIds,
+                             const int32_t *routingIds) {
+  for (int64_t i = 0; i < n; ++i)
+    if (inputs[i] < 0 || inputs[i] >= vocab || targets[i] < 0 ||
+        targets[i] >= vocab)
+      throw runtime::Error("token " + std::to_string(i) +
+                           " of the segment "
+                           "is outside the vocabulary of " +
+                           std::to_string(vocab));
+  if (needsRoutingIds && !routingIds)
+    throw runtime::Error("the model has MoWE layers, which need each token's "
+                         "routing id; none were given");
 }
 
-} // namespace
+LayerFfn sieve::lm::layerFfn(const std::vector<model::DistinctFfn> &blocks,
+                             int64_t layer) {
+  for (size_t block = 0; block < blocks.size(); ++block)
+    if (std::find(blocks[block].layers.begin(), blocks[block].layers.end(),
+                  layer) != blocks[block].layers.end()) {
+      const model::LayerConfig &config = blocks[block].block.config;
+      return {&config,
+              "ffn" + std::to_string(block) + "_" + model::kindName(config)};
+    }
+  throw runtime::Error("layer " + std::to_string(layer) +
+                       " has no feed-forward block");
+}
 
 struct TransformerXL::Layer {
   Parameter *ln1g, *ln1b, *ln2g, *ln2b;
@@ -80,12 +98,9 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
     layer.ln2g = add("ln2.weight", {dModel});
     layer.ln2b = add("ln2.bias", {dModel});
 
-    size_t block = 0;
-    while (std::find(blocks[block].layers.begin(), blocks[block].layers.end(),
-                     l) == blocks[block].layers.end())
-      ++block;
-    const model::LayerConfig &config = blocks[block].block.config;
-    bool mowe = std::holds_alternative<model::MoweFfnConfig>(config);
+    LayerFfn block = layerFfn(blocks, l);
+    const model::LayerConfig &config = *block.config;
+    bool mowe = block.mowe();
     std::vector<Parameter *> weights;
     std::vector<std::vector<int64_t>> shapes = model::weightShapes(config);
     std::vector<std::string> names = model::weightNames(config);
@@ -100,9 +115,7 @@ TransformerXL::TransformerXL(const model::ModelDescription &description,
     if (mowe)
       experts = weights;
     routed |= mowe;
-    layer.ffn = std::make_unique<FeedForward>(this->kernels,
-                                              "ffn" + std::to_string(block) +
-                                                  "_" + model::kindName(config),
+    layer.ffn = std::make_unique<FeedForward>(this->kernels, block.prefix,
                                               weights, executor);
   }
   params.add("ln.weight", {dModel});
@@ -141,16 +154,7 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
   const int64_t M = memory.length, S = M + T;
   const double dropout = train ? t.dropout : 0.0;
   const uint64_t stepSeed = runtime::counterBits(seed, 0, step);
-  for (int64_t i = 0; i < N; ++i)
-    if (inputs[i] < 0 || inputs[i] >= vocab || targets[i] < 0 ||
-        targets[i] >= vocab)
-      throw runtime::Error("token " + std::to_string(i) +
-                           " of the segment "
-                           "is outside the vocabulary of " +
-                           std::to_string(vocab));
-  if (routed && !routingIds)
-    throw runtime::Error("the model has MoWE layers, which need each token's "
-                         "routing id; none were given");
+  checkSegment(inputs, targets, N, vocab, routed, routingIds);
   runtime::Tensor routes;
   if (routed) {
     routes = runtime::Tensor(runtime::DType::I32, {N});
@@ -165,7 +169,7 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
                    N, D);
   std::vector<float> h(N * D);
   dropoutForward(h.data(), acts.embedded.data(), N * D, dropout, stepSeed,
-                 streamOf(-1, kEmbedding));
+                 dropoutStream(-1, kEmbeddingDropout));
 
   SegmentLoss loss;
   loss.tokens = N;
@@ -193,10 +197,11 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
     a.attentionOut.assign(N * D, 0.0f);
     attentionForward(a.attentionOut.data(), a.normed.data(),
                      acts.positions.data(), layer.attention, shape, dropout,
-                     stepSeed, streamOf(l, kAttention), a.attention);
+                     stepSeed, dropoutStream(l, kAttentionDropout),
+                     a.attention);
     std::vector<float> dropped(N * D);
     dropoutForward(dropped.data(), a.attentionOut.data(), N * D, dropout,
-                   stepSeed, streamOf(l, kAttentionOut));
+                   stepSeed, dropoutStream(l, kAttentionOutDropout));
     addInPlace(h.data(), dropped.data(), N * D);
     a.afterAttention = h;
 
@@ -214,7 +219,7 @@ SegmentLoss TransformerXL::forward(const int32_t *inputs,
         train ? layer.ffn->forwardTrain(a.ffnIn, a.ffnOut, expertSeed)
               : layer.ffn->forward(a.ffnIn, a.ffnOut);
     dropoutForward(dropped.data(), a.ffnOut.data<float>(), N * D, dropout,
-                   stepSeed, streamOf(l, kFfnOut));
+                   stepSeed, dropoutStream(l, kFfnOutDropout));
     addInPlace(h.data(), dropped.data(), N * D);
 
     // The memory for the next segment: the last `capacity` rows of
@@ -280,7 +285,7 @@ SegmentLoss TransformerXL::trainSegment(const int32_t *inputs,
     // h2 = h1 + dropout(FFN(LN2(h1))).
     runtime::Tensor dffnOut(runtime::DType::F32, {N, D});
     dropoutBackward(dffnOut.data<float>(), dh.data(), N * D, dropout, stepSeed,
-                    streamOf(l, kFfnOut));
+                    dropoutStream(l, kFfnOutDropout));
     runtime::Tensor dffnIn = layer.ffn->backward(a.ffnIn, dffnOut, 1.0f);
     layerNormBackward(dh.data(), layer.ln2g->gradData(), layer.ln2b->gradData(),
                       dffnIn.data<float>(), a.afterAttention.data(),
@@ -288,13 +293,13 @@ SegmentLoss TransformerXL::trainSegment(const int32_t *inputs,
     // h1 = h0 + dropout(Attention(LN1([memory; h0]))).
     std::vector<float> dattention(N * D, 0.0f);
     dropoutBackward(dattention.data(), dh.data(), N * D, dropout, stepSeed,
-                    streamOf(l, kAttentionOut));
+                    dropoutStream(l, kAttentionOutDropout));
     std::vector<float> dnormedCat(B * S * D, 0.0f);
     AttentionShape shape{B, T, M, D, t.heads, t.headSize};
     attentionBackward(dnormedCat.data(), layer.attentionGrad, dattention.data(),
                       a.normed.data(), acts.positions.data(), layer.attention,
-                      shape, dropout, stepSeed, streamOf(l, kAttention),
-                      a.attention);
+                      shape, dropout, stepSeed,
+                      dropoutStream(l, kAttentionDropout), a.attention);
     std::vector<float> dconcat(B * S * D, 0.0f);
     layerNormBackward(dconcat.data(), layer.ln1g->gradData(),
                       layer.ln1b->gradData(), dnormedCat.data(),
@@ -307,7 +312,7 @@ SegmentLoss TransformerXL::trainSegment(const int32_t *inputs,
   }
   std::vector<float> dembedded(N * D, 0.0f);
   dropoutBackward(dembedded.data(), dh.data(), N * D, dropout, stepSeed,
-                  streamOf(-1, kEmbedding));
+                  dropoutStream(-1, kEmbeddingDropout));
   embeddingBackward(params.at("embedding").gradData(), dembedded.data(), inputs,
                     N, D);
   return loss;

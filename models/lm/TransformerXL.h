@@ -43,6 +43,23 @@ struct SegmentLoss {
   int64_t tokens = 0;
 };
 
+/// Throws runtime::Error when a segment's `n` input or target tokens are
+/// not all in [0, vocab), or a model needing routing ids got none.
+void checkSegment(const int32_t *inputs, const int32_t *targets, int64_t n,
+                  int64_t vocab, bool needsRoutingIds,
+                  const int32_t *routingIds);
+
+/// Layer `layer`'s feed-forward block among `blocks`: its config and its
+/// kernels' prefix ("ffn0_moe").
+struct LayerFfn {
+  const model::LayerConfig *config;
+  std::string prefix;
+  bool mowe() const {
+    return std::holds_alternative<model::MoweFfnConfig>(*config);
+  }
+};
+LayerFfn layerFfn(const std::vector<model::DistinctFfn> &blocks, int64_t layer);
+
 class TransformerXL {
 public:
   /// The model of `description`, its feed-forward blocks run by `kernels`

@@ -133,11 +133,6 @@ void GpuExecutor::call(const Bundle &bundle, const std::string &function,
                        const std::vector<int64_t> &scalars,
                        const std::vector<DeviceTensor *> &outputs,
                        size_t variant) {
-  const FunctionSpec &fn = bundle.function(function);
-  if (!bundle.isGpu())
-    throw Error("bundle " + bundle.directory() + " targets '" +
-                bundle.manifest().targetName +
-                "': run it with the host executor, or compile it for a GPU");
   auto view = [](const DeviceTensor *tensor) {
     if (!tensor)
       return TensorView{DType::F32, {}, nullptr, /*missing=*/true};
@@ -149,7 +144,19 @@ void GpuExecutor::call(const Bundle &bundle, const std::string &function,
     in.push_back(view(tensor));
   for (const DeviceTensor *tensor : outputs)
     out.push_back(view(tensor));
+  callViews(bundle, function, in, scalars, out, variant);
+}
 
+void GpuExecutor::callViews(const Bundle &bundle, const std::string &function,
+                            const std::vector<TensorView> &in,
+                            const std::vector<int64_t> &scalars,
+                            const std::vector<TensorView> &out,
+                            size_t variant) {
+  const FunctionSpec &fn = bundle.function(function);
+  if (!bundle.isGpu())
+    throw Error("bundle " + bundle.directory() + " targets '" +
+                bundle.manifest().targetName +
+                "': run it with the host executor, or compile it for a GPU");
   // Errors left by an earlier failure must not be blamed on this call.
   GpuRuntime::takeErrors();
   GpuRuntime::setCurrentStream(stream_);

@@ -13,6 +13,7 @@
 #define SIEVE_RUNTIME_CUDA_GPUEXECUTOR_H
 
 #include "runtime/Bundle/Bundle.h"
+#include "runtime/Bundle/EntryCall.h"
 #include "runtime/Core/Tensor.h"
 #include "runtime/Cuda/GpuRuntime.h"
 
@@ -80,6 +81,13 @@ public:
             const std::vector<const DeviceTensor *> &inputs,
             const std::vector<int64_t> &scalars,
             const std::vector<DeviceTensor *> &outputs, size_t variant = 0);
+
+  /// The same on views of device memory the caller owns (addresses in the
+  /// views' data).
+  void callViews(const Bundle &bundle, const std::string &function,
+                 const std::vector<TensorView> &inputs,
+                 const std::vector<int64_t> &scalars,
+                 const std::vector<TensorView> &outputs, size_t variant = 0);
 
   /// Launches a kernel of a module the caller loaded (support kernels) on
   /// the executor's stream; `what` names it in errors.

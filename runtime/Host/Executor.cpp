@@ -19,15 +19,21 @@ void HostExecutor::call(const Bundle &bundle, const std::string &function,
                         const std::vector<const Tensor *> &inputs,
                         const std::vector<int64_t> &scalars,
                         const std::vector<Tensor *> &outputs) const {
+  callViews(
+      bundle, function, viewsOf(inputs), scalars,
+      viewsOf(std::vector<const Tensor *>(outputs.begin(), outputs.end())));
+}
+
+void HostExecutor::callViews(const Bundle &bundle, const std::string &function,
+                             const std::vector<TensorView> &in,
+                             const std::vector<int64_t> &scalars,
+                             const std::vector<TensorView> &out) const {
   const FunctionSpec &fn = bundle.function(function);
   if (bundle.isGpu())
     throw Error("bundle " + bundle.directory() + " targets " +
                 bundle.manifest().targetName +
                 ": run it with the GPU executor, or compile it for 'host'");
-  checkArgumentCounts(fn, inputs.size(), scalars.size(), outputs.size());
-  std::vector<TensorView> in = viewsOf(inputs);
-  std::vector<TensorView> out =
-      viewsOf(std::vector<const Tensor *>(outputs.begin(), outputs.end()));
+  checkArgumentCounts(fn, in.size(), scalars.size(), out.size());
 
   using SetInt = void (*)(int);
   if (auto setThreads =

@@ -13,6 +13,7 @@
 #define SIEVE_RUNTIME_HOST_EXECUTOR_H
 
 #include "runtime/Bundle/Bundle.h"
+#include "runtime/Bundle/EntryCall.h"
 #include "runtime/Core/Tensor.h"
 
 #include <vector>
@@ -43,6 +44,11 @@ public:
             const std::vector<const Tensor *> &inputs,
             const std::vector<int64_t> &scalars,
             const std::vector<Tensor *> &outputs) const;
+  /// The same on views of memory the caller owns (checked likewise).
+  void callViews(const Bundle &bundle, const std::string &function,
+                 const std::vector<TensorView> &inputs,
+                 const std::vector<int64_t> &scalars,
+                 const std::vector<TensorView> &outputs) const;
 
 private:
   int threads_;

@@ -122,6 +122,12 @@ public:
                                 const device::AttentionRows &rows) override {
     kernels_.attentionSoftmaxBackward(dscore, dg, dp, probs, rows);
   }
+  void callBundle(const runtime::Bundle &bundle, const std::string &function,
+                  const std::vector<runtime::TensorView> &inputs,
+                  const std::vector<int64_t> &scalars,
+                  const std::vector<runtime::TensorView> &outputs) override {
+    executor_.callViews(bundle, function, inputs, scalars, outputs);
+  }
   double sumSquares(device::Address g, int64_t n) override {
     return kernels_.sumSquares(g, n);
   }

@@ -18,6 +18,8 @@
 #ifndef SIEVE_MODELS_LM_DEVICE_DENSEOPS_H
 #define SIEVE_MODELS_LM_DEVICE_DENSEOPS_H
 
+#include "runtime/Bundle/Bundle.h"
+#include "runtime/Bundle/EntryCall.h"
 #include "runtime/Core/DType.h"
 #include "runtime/Cuda/Cublas.h"
 
@@ -154,6 +156,15 @@ public:
 
   /// The sum of squares of g's n elements.
   virtual double sumSquares(Address g, int64_t n) = 0;
+  /// Calls a compiled bundle's function (the feed-forward kernels) on
+  /// tensors in this backend's memory: host bundles on the host backend,
+  /// GPU bundles on a GPU's.
+  virtual void callBundle(const runtime::Bundle &bundle,
+                          const std::string &function,
+                          const std::vector<runtime::TensorView> &inputs,
+                          const std::vector<int64_t> &scalars,
+                          const std::vector<runtime::TensorView> &outputs) = 0;
+
   /// One step of models/lm/Adam.cpp's update.
   virtual void adam(Address w, Address m, Address v, Address g, int64_t n,
                     float gradScale, float lr, float beta1, float beta2,

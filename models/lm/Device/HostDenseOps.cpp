@@ -331,6 +331,14 @@ double HostDenseOps::sumSquares(Address g, int64_t n) {
   return sum;
 }
 
+void HostDenseOps::callBundle(const runtime::Bundle &bundle,
+                              const std::string &function,
+                              const std::vector<runtime::TensorView> &inputs,
+                              const std::vector<int64_t> &scalars,
+                              const std::vector<runtime::TensorView> &outputs) {
+  executor_.callViews(bundle, function, inputs, scalars, outputs);
+}
+
 void HostDenseOps::adam(Address w, Address m, Address v, Address g, int64_t n,
                         float gradScale, float lr, float beta1, float beta2,
                         float epsilon, float correction1, float correction2) {

@@ -12,6 +12,7 @@
 #define SIEVE_MODELS_LM_DEVICE_HOSTDENSEOPS_H
 
 #include "models/lm/Device/DenseOps.h"
+#include "runtime/Host/Executor.h"
 
 namespace sieve::lm::device {
 
@@ -65,9 +66,16 @@ public:
                                 Address probs,
                                 const AttentionRows &rows) override;
   double sumSquares(Address g, int64_t n) override;
+  void callBundle(const runtime::Bundle &bundle, const std::string &function,
+                  const std::vector<runtime::TensorView> &inputs,
+                  const std::vector<int64_t> &scalars,
+                  const std::vector<runtime::TensorView> &outputs) override;
   void adam(Address w, Address m, Address v, Address g, int64_t n,
             float gradScale, float lr, float beta1, float beta2, float epsilon,
             float correction1, float correction2) override;
+
+private:
+  runtime::HostExecutor executor_;
 };
 
 } // namespace sieve::lm::device

@@ -15,6 +15,7 @@
 #include "frontends/Builder/ModelBuilder.h"
 #include "models/lm/FeedForward.h"
 #include "models/lm/TransformerXL.h"
+#include "test/models/lm/EveryFfnKindModel.h"
 
 #include <gtest/gtest.h>
 
@@ -26,36 +27,6 @@ using namespace sieve;
 
 namespace {
 
-const char *kDescription = R"(
-name: tiny-mixed-precision
-tokenizer: {kind: bytes}
-model:
-  d_model: 32
-  layers: 6
-  heads: 2
-  head_size: 16
-  context: 8
-  memory: 8
-  dropout: 0.1
-  ffn: {kind: moe, experts: 6, expert_size: 16, k: 2, expert_dropout: 0.1,
-        regularizer: entropy, regularizer_weight: 0.01}
-  ffn_overrides:
-    - layers: [1]
-      ffn: {kind: pkm, subkeys: 6, heads: 2, k: 4, activation: relu}
-    - layers: [2]
-      ffn: {kind: topk, d_ff: 48, k: 8}
-    - layers: [3]
-      ffn: {kind: dense, d_ff: 48}
-    - layers: [4]
-      ffn: {kind: moe, experts: 4, expert_size: 16, k: 1,
-            activation: softmax, selection: topk, regularizer: switch,
-            regularizer_weight: 0.01}
-    - layers: [5]
-      ffn: {kind: moe, experts: 4, expert_size: 16, k: 2,
-            selection: sinkhorn}
-training: {batch_size: 3}
-)";
-
 constexpr int64_t kBatch = 3, kContext = 8;
 
 struct Step {
@@ -65,8 +36,8 @@ struct Step {
 
 struct MixedPrecision : testing::Test {
   static void SetUpTestSuite() {
-    model::ReadResult read =
-        model::parseModelDescription(kDescription, "tiny-mixed.yaml");
+    model::ReadResult read = model::parseModelDescription(
+        test::kEveryFfnKindModel, "tiny-every-ffn-kind.yaml");
     ASSERT_TRUE(read.description) << read.errors[0].str();
     description = new model::ModelDescription(*read.description);
     std::string dir = testing::TempDir() + "/mixed-precision-test";
