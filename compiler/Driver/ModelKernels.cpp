@@ -14,7 +14,8 @@
 std::shared_ptr<::sieve::runtime::Bundle> mlir::sieve::compileModelKernels(
     const ::sieve::model::ModelDescription &model,
     const std::string &bundleDirectory, const std::string &cacheDirectory,
-    bool *cacheHit, ::sieve::runtime::DType tensorType) {
+    bool *cacheHit, ::sieve::runtime::DType tensorType,
+    const std::string &target) {
   DialectRegistry registry;
   registerSieveDialects(registry);
   MLIRContext context(registry);
@@ -47,6 +48,11 @@ std::shared_ptr<::sieve::runtime::Bundle> mlir::sieve::compileModelKernels(
   options.outputDirectory = bundleDirectory;
   options.cacheDirectory = cacheDirectory;
   options.source = model.file;
+  options.target = target;
+  if (target != "host")
+    options.gpuPrecision = tensorType == ::sieve::runtime::DType::F32
+                               ? "f32"
+                               : ::sieve::runtime::name(tensorType);
   FailureOr<CompileOutcome> outcome = failure();
   if (module)
     outcome = compileToBundle(*module, options);

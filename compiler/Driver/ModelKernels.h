@@ -21,13 +21,15 @@ namespace mlir::sieve {
 /// Compiles `model`'s kernels into `bundleDirectory` (through the cache at
 /// `cacheDirectory`, or the default one when empty) and loads them. Their
 /// activations and weights are `tensorType` (f32, or bf16/f16 for mixed
-/// precision). Throws ::sieve::runtime::Error with the compiler's
-/// diagnostics on failure.
+/// precision), for `target` ("host", "sm_80", "sm_90a"; GPU CVMMs then run
+/// on the tensor cores for 16-bit tensors, exactly for f32). Throws
+/// ::sieve::runtime::Error with the compiler's diagnostics on failure.
 std::shared_ptr<::sieve::runtime::Bundle> compileModelKernels(
     const ::sieve::model::ModelDescription &model,
     const std::string &bundleDirectory, const std::string &cacheDirectory = "",
     bool *cacheHit = nullptr,
-    ::sieve::runtime::DType tensorType = ::sieve::runtime::DType::F32);
+    ::sieve::runtime::DType tensorType = ::sieve::runtime::DType::F32,
+    const std::string &target = "host");
 
 } // namespace mlir::sieve
 

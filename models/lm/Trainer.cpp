@@ -87,6 +87,9 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
       corpus.trainRoutes.size() != corpus.train.size())
     throw runtime::Error("the model has MoWE layers but the training split "
                          "has no routing ids");
+  DeviceTraining *device = options.device;
+  if (device)
+    device->upload(model, adam, state);
 
   SegmentStream stream(corpus.train, batch, context);
   std::ofstream metrics(metricsPath, std::ios::app);
@@ -98,18 +101,28 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
   for (int64_t step = state.step; step < steps; ++step) {
     if (options.stopAfter > 0 && step >= options.stopAfter)
       break;
-    if (stream.segment(step, inputs, targets))
+    if (stream.segment(step, inputs, targets)) {
       state.memory.length = 0; // a new pass: the memory is stale
+      if (device)
+        device->forgetMemory();
+    }
     if (model.needsRoutingIds()) {
       stream.routes(step, corpus.trainRoutes, routes);
       routeData = routes.data();
     }
-    model.parameters().zeroGrads();
-    SegmentLoss loss =
-        model.trainSegment(inputs.data(), targets.data(), batch, state.memory,
-                           t.seed, step, routeData);
-    double lr = cosineLearningRate(t.learningRate, step, steps, t.warmup);
-    double norm = adam.step(lr, t.gradClip);
+    SegmentLoss loss;
+    double lr = cosineLearningRate(t.learningRate, step, steps, t.warmup),
+           norm = 0;
+    if (device) {
+      loss = device->trainSegment(inputs.data(), targets.data(), batch, t.seed,
+                                  step, routeData);
+      norm = device->adamStep(lr, t.gradClip, model.parameters());
+    } else {
+      model.parameters().zeroGrads();
+      loss = model.trainSegment(inputs.data(), targets.data(), batch,
+                                state.memory, t.seed, step, routeData);
+      norm = adam.step(lr, t.gradClip);
+    }
     state.step = step + 1;
 
     double crossEntropy = loss.crossEntropy / double(loss.tokens);
@@ -142,11 +155,17 @@ TrainResult sieve::lm::trainModel(TransformerXL &model, const Corpus &corpus,
       *options.progress << line << std::flush;
     }
     if (state.step % t.checkpointEvery == 0 || state.step == steps ||
-        (options.stopAfter > 0 && state.step == options.stopAfter))
+        (options.stopAfter > 0 && state.step == options.stopAfter)) {
+      if (device)
+        device->download(model, adam, state);
       saveCheckpoint(checkpoint, model, adam, state);
+    }
   }
-  if (state.step == steps)
+  if (state.step == steps) {
+    if (device)
+      device->download(model, adam, state);
     saveWeights(options.outputDirectory + "/model.safetensors", model);
+  }
   return result;
 }
 
@@ -158,13 +177,16 @@ double EvalResult::perplexity() const {
   return tokens ? std::exp(crossEntropy / double(tokens)) : 0.0;
 }
 
-EvalResult sieve::lm::evaluateModel(TransformerXL &model,
-                                    const std::vector<int32_t> &split,
-                                    int64_t batch, int64_t maxSegments,
-                                    const std::vector<int32_t> *routes) {
+namespace {
+
+/// Both models' evaluation: the same stream of segments and memory.
+template <typename Model>
+EvalResult evaluate(Model &model, const std::vector<int32_t> &split,
+                    int64_t batch, int64_t maxSegments,
+                    const std::vector<int32_t> *routes) {
   const model::TransformerConfig &t = model.description().transformer;
   SegmentStream stream(split, batch, t.context);
-  Memory memory = model.emptyMemory(batch, t.evalMemory);
+  auto memory = model.emptyMemory(batch, t.evalMemory);
   int64_t segments = stream.segmentsPerPass();
   if (maxSegments > 0)
     segments = std::min(segments, maxSegments);
@@ -184,4 +206,20 @@ EvalResult sieve::lm::evaluateModel(TransformerXL &model,
     result.tokens += loss.tokens;
   }
   return result;
+}
+
+} // namespace
+
+EvalResult sieve::lm::evaluateModel(TransformerXL &model,
+                                    const std::vector<int32_t> &split,
+                                    int64_t batch, int64_t maxSegments,
+                                    const std::vector<int32_t> *routes) {
+  return evaluate(model, split, batch, maxSegments, routes);
+}
+
+EvalResult sieve::lm::evaluateModel(DeviceTransformerXL &model,
+                                    const std::vector<int32_t> &split,
+                                    int64_t batch, int64_t maxSegments,
+                                    const std::vector<int32_t> *routes) {
+  return evaluate(model, split, batch, maxSegments, routes);
 }

@@ -15,6 +15,7 @@
 #define SIEVE_MODELS_LM_TRAINER_H
 
 #include "models/lm/Corpus.h"
+#include "models/lm/DeviceTraining.h"
 #include "models/lm/TransformerXL.h"
 
 #include <ostream>
@@ -36,6 +37,9 @@ struct TrainOptions {
   /// Fine-tuning with the MoWE experts frozen (MoWE App. B.0.3): the
   /// optimiser leaves them as they are.
   bool freezeExperts = false;
+  /// Train on a device (GPU training): the steps run there, the host model
+  /// holds what checkpoints are made of.
+  DeviceTraining *device = nullptr;
 };
 
 struct TrainResult {
@@ -58,6 +62,11 @@ struct EvalResult {
 /// evaluation memory and no dropout; `maxSegments` > 0 stops early. A MoWE
 /// model reads each token's routing id from `routes`.
 EvalResult evaluateModel(TransformerXL &model,
+                         const std::vector<int32_t> &split, int64_t batch,
+                         int64_t maxSegments = 0,
+                         const std::vector<int32_t> *routes = nullptr);
+/// The same with the model's device program (its parameters uploaded).
+EvalResult evaluateModel(DeviceTransformerXL &model,
                          const std::vector<int32_t> &split, int64_t batch,
                          int64_t maxSegments = 0,
                          const std::vector<int32_t> *routes = nullptr);

@@ -70,6 +70,10 @@ public:
   ~TransformerXL();
 
   Parameters &parameters() { return params; }
+  /// The feed-forward kernels the model was built with.
+  const std::shared_ptr<runtime::Bundle> &kernelBundle() const {
+    return kernels;
+  }
   const model::ModelDescription &description() const { return desc; }
 
   /// The papers' initialisation (σ-MoE paper Sec. 5 and App. B), drawn

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "models/lm/Checkpoint.h"
+#include "models/lm/Cuda/CudaDenseOps.h"
 #include "models/lm/MoweData.h"
 #include "models/lm/ParameterCount.h"
 #include "models/lm/Trainer.h"
@@ -70,8 +71,25 @@ cl::opt<std::string> trainPrecision(
     "precision",
     cl::desc("f32, or bf16: the feed-forward kernels compute on bf16 "
              "tensors, the parameters and optimiser stay f32 (mixed "
-             "precision)"),
-    cl::value_desc("f32|bf16"), cl::init("f32"), cl::sub(trainCommand));
+             "precision; the default with --device cuda)"),
+    cl::value_desc("f32|bf16"), cl::init(""), cl::sub(trainCommand));
+cl::opt<std::string> trainDevice(
+    "device",
+    cl::desc("cpu (the host model), cuda (GPU training: the model's device "
+             "program with cuBLAS and the compiled kernels), or emulated "
+             "(that program on the host: slow, checks it without a GPU)"),
+    cl::value_desc("cpu|cuda|emulated"), cl::init("cpu"),
+    cl::sub(trainCommand));
+cl::opt<std::string> trainTuningDb(
+    "tuning-db",
+    cl::desc("--device cuda: the tuning database choosing kernel variants "
+             "(default: tuning.json in the NVRTC cache, as sieve tune)"),
+    cl::value_desc("file"), cl::init(""), cl::sub(trainCommand));
+cl::opt<bool> trainDeterministic(
+    "deterministic",
+    cl::desc("--device cuda: run only the tuning database's recorded "
+             "variants (an error where it has none)"),
+    cl::sub(trainCommand));
 
 cl::opt<std::string> evalModel(cl::Positional, cl::Required,
                                cl::desc("<model.yaml>"), cl::sub(evalCommand));
@@ -93,9 +111,20 @@ cl::opt<std::string> evalCache("cache-dir", cl::desc("Kernel cache"),
 cl::opt<std::string>
     evalPrecision("precision",
                   cl::desc("f32, or bf16: the feed-forward kernels compute "
-                           "on bf16 copies of the trained weights"),
-                  cl::value_desc("f32|bf16"), cl::init("f32"),
+                           "on bf16 copies of the trained weights (the "
+                           "default with --device cuda)"),
+                  cl::value_desc("f32|bf16"), cl::init(""),
                   cl::sub(evalCommand));
+cl::opt<std::string> evalDevice("device",
+                                cl::desc("cpu, cuda or emulated (as for "
+                                         "sieve train)"),
+                                cl::value_desc("cpu|cuda|emulated"),
+                                cl::init("cpu"), cl::sub(evalCommand));
+cl::opt<std::string>
+    evalTuningDb("tuning-db",
+                 cl::desc("--device cuda: the tuning database (as for sieve "
+                          "train)"),
+                 cl::value_desc("file"), cl::init(""), cl::sub(evalCommand));
 
 cl::opt<std::string> paramsModel(cl::Positional, cl::Required,
                                  cl::desc("<model.yaml>"),
@@ -103,16 +132,30 @@ cl::opt<std::string> paramsModel(cl::Positional, cl::Required,
 
 std::string number(double value) { return fmt::format("{:.6g}", value); }
 
+/// --precision as given, or the device's default: bf16 on a GPU.
+std::string precisionFor(const std::string &given, RunDevice device) {
+  if (!given.empty())
+    return given;
+  return device == RunDevice::Cuda ? "bf16" : "f32";
+}
+
 } // namespace
 
 int mlir::sieve::driver::runTrainCommand() {
+  std::optional<RunDevice> device = parseDevice(trainDevice, "sieve train");
   std::optional<::sieve::runtime::DType> precision =
-      parsePrecision(trainPrecision, "sieve train");
+      device
+          ? parsePrecision(precisionFor(trainPrecision, *device), "sieve train")
+          : std::nullopt;
   std::optional<model::ModelDescription> d =
       precision ? readDescription(trainModel) : std::nullopt;
   if (!d)
     return 1;
   try {
+    // Without a GPU, stop before anything is compiled or written.
+    DeviceSetup setup;
+    std::string target =
+        *device == RunDevice::Cuda ? openGpu(setup) : std::string("host");
     std::string run = runDirectory(trainOut, *d);
     lm::ParameterCount count = lm::countModelParameters(*d);
     lm::Corpus corpus = loadCorpus(*d, trainCache);
@@ -126,8 +169,16 @@ int mlir::sieve::driver::runTrainCommand() {
                "sieve train: {} ({} parameters) on {} ({} training tokens), "
                "run {}\n",
                d->name, count.total(), corpus.source, corpus.train.size(), run);
-    auto lmodel = buildModel(*d, run, trainCache, *precision);
+    auto lmodel = buildModel(*d, run, trainCache, *precision, target);
+    std::unique_ptr<lm::DeviceTraining> training;
     lm::TrainOptions options;
+    if (*device != RunDevice::Cpu) {
+      buildDeviceProgram(setup, *device, *lmodel, trainTuningDb,
+                         trainDeterministic);
+      training = std::make_unique<lm::DeviceTraining>(
+          *setup.program, d->training.batchSize, d->transformer.memory);
+      options.device = training.get();
+    }
     options.outputDirectory = run;
     options.resume = trainResume;
     options.steps = trainSteps;
@@ -137,9 +188,13 @@ int mlir::sieve::driver::runTrainCommand() {
       options.initFrom = trainInitFrom + "/model.safetensors";
     options.freezeExperts = trainFreezeExperts;
     lm::TrainResult result = lm::trainModel(*lmodel, corpus, options);
+    if (auto *gpu = dynamic_cast<lm::cuda::CudaDenseOps *>(setup.ops.get()))
+      for (const std::string &line : gpu->variantChoices())
+        fmt::print(stderr, "kernel variant: {}\n", line);
     std::ofstream json(run + "/train.json");
     json << "{\"model\": \"" << d->name
-         << "\", \"parameters\": " << count.total() << ", \"precision\": \""
+         << "\", \"parameters\": " << count.total() << ", \"device\": \""
+         << trainDevice.getValue() << "\", \"precision\": \""
          << ::sieve::runtime::name(*precision) << "\", \"ffn_flop_share\": "
          << number(lm::feedForwardFlopShare(
                 *d, d->transformer.context + d->transformer.memory,
@@ -165,20 +220,30 @@ int mlir::sieve::driver::runTrainCommand() {
 }
 
 int mlir::sieve::driver::runEvalCommand() {
+  std::optional<RunDevice> device = parseDevice(evalDevice, "sieve eval");
   std::optional<::sieve::runtime::DType> precision =
-      parsePrecision(evalPrecision, "sieve eval");
+      device
+          ? parsePrecision(precisionFor(evalPrecision, *device), "sieve eval")
+          : std::nullopt;
   std::optional<model::ModelDescription> d =
       precision ? readDescription(evalModel) : std::nullopt;
   if (!d)
     return 1;
   try {
+    DeviceSetup setup;
+    std::string target =
+        *device == RunDevice::Cuda ? openGpu(setup) : std::string("host");
     std::string run = runDirectory(evalRun, *d);
-    auto lmodel = buildModel(*d, run, evalCache, *precision);
+    auto lmodel = buildModel(*d, run, evalCache, *precision, target);
     lm::loadWeights(run + "/model.safetensors", *lmodel);
+    if (*device != RunDevice::Cpu)
+      buildDeviceProgram(setup, *device, *lmodel, evalTuningDb,
+                         /*deterministic=*/false);
     lm::Corpus corpus = loadCorpus(*d, evalCache);
     prepareRouting(*d, corpus, run, /*build=*/false);
     bool bytes = d->tokenizer.kind == model::TokenizerKind::Bytes;
-    std::string json = "{\"model\": \"" + d->name + "\", \"precision\": \"" +
+    std::string json = "{\"model\": \"" + d->name + "\", \"device\": \"" +
+                       evalDevice.getValue() + "\", \"precision\": \"" +
                        ::sieve::runtime::name(*precision) + "\"";
     struct Split {
       const char *name;
@@ -192,9 +257,13 @@ int mlir::sieve::driver::runEvalCommand() {
                    name, name);
         continue;
       }
+      const std::vector<int32_t> *ids =
+          lmodel->needsRoutingIds() ? routes : nullptr;
       lm::EvalResult result =
-          lm::evaluateModel(*lmodel, *split, evalBatch, evalSegments,
-                            lmodel->needsRoutingIds() ? routes : nullptr);
+          setup.program ? lm::evaluateModel(*setup.program, *split, evalBatch,
+                                            evalSegments, ids)
+                        : lm::evaluateModel(*lmodel, *split, evalBatch,
+                                            evalSegments, ids);
       fmt::print("{} {}: {} over {} tokens (memory {})\n", d->name, name,
                  bytes ? fmt::format("{:.4f} bits per character",
                                      result.bitsPerToken())

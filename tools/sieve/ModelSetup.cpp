@@ -4,9 +4,12 @@
 
 #include "compiler/Cache/KernelCache.h"
 #include "compiler/Driver/ModelKernels.h"
+#include "models/lm/Cuda/CudaDenseOps.h"
+#include "models/lm/Device/HostDenseOps.h"
 #include "models/lm/MoweData.h"
 #include "models/lm/SubwordCorpus.h"
 #include "runtime/Core/Error.h"
+#include "runtime/Cuda/RoutingSupport.h"
 
 #include <fmt/format.h>
 
@@ -31,16 +34,84 @@ mlir::sieve::driver::runDirectory(const std::string &given,
 
 std::unique_ptr<lm::TransformerXL> mlir::sieve::driver::buildModel(
     const model::ModelDescription &d, const std::string &run,
-    const std::string &cache, ::sieve::runtime::DType precision) {
+    const std::string &cache, ::sieve::runtime::DType precision,
+    const std::string &target) {
   bool hit = false;
   std::string directory = run + "/kernels";
+  if (target != "host")
+    directory += "-" + target;
   if (precision != ::sieve::runtime::DType::F32)
     directory += std::string("-") + ::sieve::runtime::name(precision);
-  auto kernels =
-      mlir::sieve::compileModelKernels(d, directory, cache, &hit, precision);
+  auto kernels = mlir::sieve::compileModelKernels(d, directory, cache, &hit,
+                                                  precision, target);
   fmt::print(stderr, "kernels: {} ({}, {} tensors)\n", directory,
              hit ? "cache hit" : "compiled", ::sieve::runtime::name(precision));
   return std::make_unique<lm::TransformerXL>(d, kernels);
+}
+
+std::optional<mlir::sieve::driver::RunDevice>
+mlir::sieve::driver::parseDevice(const std::string &text, const char *command) {
+  if (text == "cpu")
+    return RunDevice::Cpu;
+  if (text == "cuda")
+    return RunDevice::Cuda;
+  if (text == "emulated")
+    return RunDevice::Emulated;
+  fmt::print(stderr,
+             "{}: error: unknown --device '{}' (cpu, cuda, or emulated: GPU "
+             "training's program on the host)\n",
+             command, text);
+  return std::nullopt;
+}
+
+std::string mlir::sieve::driver::openGpu(DeviceSetup &setup) {
+  std::string why;
+  setup.executor = ::sieve::runtime::cuda::GpuExecutor::create(&why);
+  if (!setup.executor)
+    throw ::sieve::runtime::Error("--device cuda: no GPU: " + why);
+  int capability = setup.executor->runtime().driver().computeCapability();
+  if (capability >= 90)
+    return "sm_90a";
+  if (capability >= 80)
+    return "sm_80";
+  throw ::sieve::runtime::Error(
+      "--device cuda: " + setup.executor->describeDevice() +
+      " has compute capability " + std::to_string(capability / 10) + "." +
+      std::to_string(capability % 10) + "; the kernels need 8.0 or newer");
+}
+
+void mlir::sieve::driver::buildDeviceProgram(DeviceSetup &setup,
+                                             RunDevice device,
+                                             lm::TransformerXL &model,
+                                             const std::string &tuningDatabase,
+                                             bool deterministic) {
+  bool mixed = model.ffnTensorType() != ::sieve::runtime::DType::F32;
+  if (device == RunDevice::Cuda) {
+    namespace rt = ::sieve::runtime;
+    std::string nvrtc = rt::cuda::RoutingSupport::defaultCacheDirectory();
+    std::string path =
+        tuningDatabase.empty() ? nvrtc + "/tuning.json" : tuningDatabase;
+    setup.database =
+        std::make_unique<rt::TuningDatabase>(rt::TuningDatabase::load(path));
+    setup.ops = std::make_unique<lm::cuda::CudaDenseOps>(
+        *setup.executor, nvrtc,
+        mixed ? rt::cuda::GemmMath::Tf32 : rt::cuda::GemmMath::Exact,
+        lm::cuda::VariantPolicy{setup.database.get(), deterministic});
+    fmt::print(stderr,
+               "device: {} (feed-forward kernels {}; dense GEMMs by cuBLAS "
+               "in {}; tuning database {}, {} entries{})\n",
+               setup.executor->describeDevice(),
+               mixed ? "on bf16 tensors" : "in f32", mixed ? "tf32" : "f32",
+               path, setup.database->size(),
+               deterministic ? ", deterministic" : "");
+  } else {
+    setup.ops = std::make_unique<lm::device::HostDenseOps>();
+    fmt::print(stderr, "device: emulated (GPU training's program on the "
+                       "host backend)\n");
+  }
+  setup.program = std::make_unique<lm::DeviceTransformerXL>(
+      model.description(), model.parameters(), model.kernelBundle(),
+      *setup.ops);
 }
 
 std::optional<::sieve::runtime::DType>

@@ -11,8 +11,11 @@
 
 #include "frontends/ModelDescription/ModelDescription.h"
 #include "models/lm/Corpus.h"
+#include "models/lm/DeviceTransformerXL.h"
 #include "models/lm/RoutingVocabulary.h"
 #include "models/lm/TransformerXL.h"
+#include "runtime/Cuda/GpuExecutor.h"
+#include "runtime/Tuning/TuningDatabase.h"
 
 #include <memory>
 #include <optional>
@@ -30,11 +33,44 @@ std::string runDirectory(const std::string &given,
 
 /// The model with its kernels compiled into <run>/kernels (or taken from
 /// the cache); with `precision` bf16 they compute on bf16 tensors (mixed
-/// precision) and go to <run>/kernels-bf16. Throws ::sieve::runtime::Error.
+/// precision) and go to <run>/kernels-bf16, for a GPU `target` to
+/// <run>/kernels-<target>[-bf16]. Throws ::sieve::runtime::Error.
 std::unique_ptr<::sieve::lm::TransformerXL>
 buildModel(const ::sieve::model::ModelDescription &d, const std::string &run,
            const std::string &cache,
-           ::sieve::runtime::DType precision = ::sieve::runtime::DType::F32);
+           ::sieve::runtime::DType precision = ::sieve::runtime::DType::F32,
+           const std::string &target = "host");
+
+/// Where `sieve train`/`eval` run the model: the host model (cpu), its
+/// device program on the GPU (cuda), or that program on the host backend
+/// (emulated: slow, for checking GPU training's program without a GPU).
+enum class RunDevice { Cpu, Cuda, Emulated };
+/// The --device value, or nothing after printing an error naming
+/// `command`.
+std::optional<RunDevice> parseDevice(const std::string &text,
+                                     const char *command);
+
+/// A model's device program and what it runs on.
+struct DeviceSetup {
+  std::unique_ptr<::sieve::runtime::cuda::GpuExecutor> executor;
+  std::unique_ptr<::sieve::runtime::TuningDatabase> database;
+  std::unique_ptr<::sieve::lm::device::DenseOps> ops;
+  std::unique_ptr<::sieve::lm::DeviceTransformerXL> program;
+};
+
+/// For --device cuda, before anything is compiled or written: opens the
+/// GPU and returns its kernels' target (sm_80, sm_90a). Throws
+/// ::sieve::runtime::Error saying why there is no usable GPU.
+std::string openGpu(DeviceSetup &setup);
+
+/// The device program of `model` (its parameters uploaded) on the GPU
+/// `setup` opened or, for emulated, the host backend. On the GPU, bundle
+/// variants follow the tuning database at `tuningDatabase` (or the
+/// default one); `deterministic` runs recorded choices only. Prints what
+/// it runs on. Throws ::sieve::runtime::Error.
+void buildDeviceProgram(DeviceSetup &setup, RunDevice device,
+                        ::sieve::lm::TransformerXL &model,
+                        const std::string &tuningDatabase, bool deterministic);
 
 /// The --precision of `sieve train` and `sieve eval`: f32 or bf16; prints
 /// an error naming `command` and returns nothing for anything else.

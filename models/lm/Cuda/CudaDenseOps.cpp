@@ -3,6 +3,7 @@
 #include "models/lm/Cuda/CudaDenseOps.h"
 
 #include "runtime/Core/Error.h"
+#include "runtime/Tuning/BundleTuner.h"
 
 using namespace sieve;
 using namespace sieve::lm::cuda;
@@ -29,9 +30,11 @@ private:
 
 CudaDenseOps::CudaDenseOps(GpuExecutor &executor,
                            const std::string &cacheDirectory,
-                           runtime::cuda::GemmMath f32Math)
+                           runtime::cuda::GemmMath f32Math,
+                           VariantPolicy policy)
     : executor_(executor), kernels_(executor, cacheDirectory),
-      f32Math_(f32Math) {
+      f32Math_(f32Math), policy_(policy),
+      identity_(runtime::deviceIdentity(executor.runtime().driver())) {
   std::string why;
   cublas_ = runtime::cuda::Cublas::create(executor, &why);
   if (!cublas_)
@@ -73,4 +76,38 @@ void CudaDenseOps::gemm(const device::RowMajorGemm &gemm, DType input,
                         device::Address c, float beta) {
   cublas_->gemm(gemm, input, f32Math_, a, b, c, beta, "a training GEMM",
                 output);
+}
+
+void CudaDenseOps::callBundle(const runtime::Bundle &bundle,
+                              const std::string &function,
+                              const std::vector<runtime::TensorView> &inputs,
+                              const std::vector<int64_t> &scalars,
+                              const std::vector<runtime::TensorView> &outputs) {
+  const runtime::FunctionSpec &fn = bundle.function(function);
+  // The feed-forward kernels' first input is x, tokens x d_model.
+  const int64_t tokens =
+      inputs.empty() || inputs[0].shape.empty() ? 1 : inputs[0].shape[0];
+  const int64_t bucket = runtime::tokenBucket(tokens);
+  const std::string key =
+      bundle.directory() + "/" + function + "@" + std::to_string(bucket);
+  auto choice = choices_.find(key);
+  if (choice == choices_.end())
+    choice =
+        choices_
+            .emplace(key, runtime::chooseVariant(
+                              fn, policy_.database,
+                              {identity_,
+                               runtime::kernelSignature(bundle.manifest(), fn),
+                               bucket},
+                              policy_.deterministic))
+            .first;
+  executor_.callViews(bundle, function, inputs, scalars, outputs,
+                      choice->second.variant);
+}
+
+std::vector<std::string> CudaDenseOps::variantChoices() const {
+  std::vector<std::string> lines;
+  for (const auto &[key, choice] : choices_)
+    lines.push_back(key.substr(key.rfind('/') + 1) + ": " + choice.why);
+  return lines;
 }

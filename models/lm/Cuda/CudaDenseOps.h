@@ -12,17 +12,34 @@
 
 #include "models/lm/Cuda/DenseKernels.h"
 #include "models/lm/Device/DenseOps.h"
+#include "runtime/Tuning/VariantChoice.h"
+
+#include <map>
 
 namespace sieve::lm::cuda {
+
+/// Which tile variant of a GPU bundle's function runs: the tuning
+/// database's choice for the GPU, kernel and token bucket, else the
+/// bundle's default; deterministic mode runs recorded choices only.
+struct VariantPolicy {
+  const runtime::TuningDatabase *database = nullptr;
+  bool deterministic = false;
+};
 
 class CudaDenseOps final : public device::DenseOps {
 public:
   /// On `executor`'s GPU, the kernels built through the NVRTC cache at
-  /// `cacheDirectory`; f32 GEMMs computed as `f32Math` says. Throws
-  /// runtime::Error when cuBLAS or NVRTC cannot be loaded.
-  CudaDenseOps(
-      runtime::cuda::GpuExecutor &executor, const std::string &cacheDirectory,
-      runtime::cuda::GemmMath f32Math = runtime::cuda::GemmMath::Exact);
+  /// `cacheDirectory`; f32 GEMMs computed as `f32Math` says, bundle
+  /// variants chosen by `policy`. Throws runtime::Error when cuBLAS or
+  /// NVRTC cannot be loaded.
+  CudaDenseOps(runtime::cuda::GpuExecutor &executor,
+               const std::string &cacheDirectory,
+               runtime::cuda::GemmMath f32Math = runtime::cuda::GemmMath::Exact,
+               VariantPolicy policy = {});
+
+  /// Each bundle function called so far with the variant it ran and why
+  /// ("ffn0_moe_forward_train@4096: tuned: 1x4x16x3x2 (0.82 ms)").
+  std::vector<std::string> variantChoices() const;
 
   std::unique_ptr<device::Buffer> allocate(runtime::DType dtype,
                                            int64_t count) override;
@@ -125,9 +142,7 @@ public:
   void callBundle(const runtime::Bundle &bundle, const std::string &function,
                   const std::vector<runtime::TensorView> &inputs,
                   const std::vector<int64_t> &scalars,
-                  const std::vector<runtime::TensorView> &outputs) override {
-    executor_.callViews(bundle, function, inputs, scalars, outputs);
-  }
+                  const std::vector<runtime::TensorView> &outputs) override;
   double sumSquares(device::Address g, int64_t n) override {
     return kernels_.sumSquares(g, n);
   }
@@ -144,6 +159,10 @@ private:
   DenseKernels kernels_;
   std::unique_ptr<runtime::cuda::Cublas> cublas_;
   runtime::cuda::GemmMath f32Math_;
+  VariantPolicy policy_;
+  runtime::DeviceIdentity identity_;
+  // By bundle function and token bucket.
+  std::map<std::string, runtime::VariantChoice> choices_;
 };
 
 } // namespace sieve::lm::cuda
