@@ -4,13 +4,16 @@
 // compiled by Sieve: the layers share one set of experts, whose gradient
 // accumulates both layers' contributions (checked against central finite
 // differences of the loss), routing ids reach the kernels (turning a
-// token's expert off changes the loss), and frozen experts stay as they are
-// while the rest trains.
+// token's expert off changes the loss), frozen experts stay as they are
+// while the rest trains, and GPU training's device program, run on the
+// host backend, computes the host model's loss and gradients.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Driver/ModelKernels.h"
 #include "models/lm/Adam.h"
+#include "models/lm/Device/HostDenseOps.h"
+#include "models/lm/DeviceTransformerXL.h"
 #include "models/lm/TransformerXL.h"
 #include "runtime/Core/Error.h"
 
@@ -168,4 +171,42 @@ TEST_F(MoweModel, FrozenExpertsStayPut) {
         << lm->expertWeights()[t]->name;
   EXPECT_FALSE(std::equal(embeddingBefore.begin(), embeddingBefore.end(),
                           embedding.data()));
+}
+
+TEST_F(MoweModel, DeviceProgramTrainsAsTheHostModel) {
+  // GPU training's program (DeviceTransformerXL) on the host backend: the
+  // routing ids reach the device kernels and both MoWE layers' gradients
+  // accumulate into the one shared set of experts, as on the host.
+  lm::device::HostDenseOps ops;
+  lm::DeviceTransformerXL program(description, lm->parameters(),
+                                  lm->kernelBundle(), ops);
+  EXPECT_TRUE(program.needsRoutingIds());
+  lm->parameters().zeroGrads();
+  lm::Memory memory = lm->emptyMemory(2, 8);
+  lm::DeviceMemory deviceMemory = program.emptyMemory(2, 8);
+  lm::SegmentLoss a = lm->trainSegment(inputs.data(), targets.data(), 2, memory,
+                                       1, 0, routes.data());
+  lm::SegmentLoss b = program.trainSegment(inputs.data(), targets.data(), 2,
+                                           deviceMemory, 1, 0, routes.data());
+  EXPECT_NEAR(b.crossEntropy, a.crossEntropy, 1e-5 * a.crossEntropy);
+  std::vector<std::vector<float>> expected;
+  for (const lm::Parameter &p : lm->parameters().all())
+    expected.emplace_back(p.grad.data<float>(),
+                          p.grad.data<float>() + p.numel());
+  program.download(lm->parameters(), /*gradients=*/true);
+  size_t i = 0;
+  for (const lm::Parameter &p : lm->parameters().all()) {
+    double largest = 0, error = 0;
+    for (int64_t j = 0; j < p.numel(); ++j) {
+      largest = std::max(largest, double(std::fabs(expected[i][j])));
+      error = std::max(
+          error, double(std::fabs(p.grad.data<float>()[j] - expected[i][j])));
+    }
+    EXPECT_LE(error, 1e-4 * largest + 1e-12) << p.name;
+    ++i;
+  }
+  // Without routing ids the program refuses, as the host model does.
+  EXPECT_THROW(program.trainSegment(inputs.data(), targets.data(), 2,
+                                    deviceMemory, 1, 1),
+               runtime::Error);
 }
