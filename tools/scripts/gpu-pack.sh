@@ -65,12 +65,12 @@ status=0
 if [[ ${1:-} == --sanitize && $status == 0 ]]; then
   for tool in memcheck racecheck; do
     echo "== compute-sanitizer --tool $tool =="
-    for run in suite lm; do
-      declare -n command=$run
-      compute-sanitizer --tool "$tool" --error-exitcode 3 "${command[@]}" \
-        > "$here/sanitizer-$tool-$run.log" 2>&1 || status=$?
-      tail -n 3 "$here/sanitizer-$tool-$run.log"
-    done
+    compute-sanitizer --tool "$tool" --error-exitcode 3 "${suite[@]}" \
+      > "$here/sanitizer-$tool.log" 2>&1 || status=$?
+    tail -n 3 "$here/sanitizer-$tool.log"
+    compute-sanitizer --tool "$tool" --error-exitcode 3 "${lm[@]}" \
+      > "$here/sanitizer-$tool-lm.log" 2>&1 || status=$?
+    tail -n 3 "$here/sanitizer-$tool-lm.log"
   done
 fi
 exit "$status"

@@ -17,9 +17,8 @@ namespace {
 class CudaBuffer final : public device::Buffer {
 public:
   CudaBuffer(GpuExecutor &executor, DType dtype, int64_t count)
-      : Buffer(dtype, count), tensor(executor.allocate(dtype, {count})) {
-    executor.zero(tensor);
-  }
+      // GpuExecutor::allocate zero-fills.
+      : Buffer(dtype, count), tensor(executor.allocate(dtype, {count})) {}
   device::Address address() const override { return tensor.address(); }
 
 private:
