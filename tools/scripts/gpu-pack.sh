@@ -33,9 +33,7 @@ for precision in f32 tf32 bf16; do
 done
 # sieve-gpu-ffn-bench's σ-MoE and gather-sum bundles.
 "$root/benchmarks/gpu/bundles.sh" "$stage/ffn-bench-bundles" "$root/build/bin"
-mkdir -p "$stage/third-party/lib" "$stage/third-party/include"
-cp -L /usr/lib/x86_64-linux-gnu/libomp.so.5 "$stage/third-party/lib/"
-cp -r /usr/include/nlohmann "$stage/third-party/include/"
+"$root/tools/scripts/gpu-third-party.sh" "$stage/third-party"
 
 cat > "$stage/run.sh" <<'RUN'
 #!/usr/bin/env bash
