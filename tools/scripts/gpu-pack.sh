@@ -38,8 +38,8 @@ done
 cat > "$stage/run.sh" <<'RUN'
 #!/usr/bin/env bash
 # Builds the runtime and the GPU suite (no LLVM) and runs the suite on the
-# bundles packed beside this script, then the language model's dense
-# kernels against plain loops (sieve-gpu-lm-tests). --sanitize: under compute-sanitizer
+# bundles packed beside this script, then GPU training's operations and
+# attention against their host backend (sieve-gpu-lm-tests). --sanitize: under compute-sanitizer
 # memcheck and racecheck too. --bench [ARGS]: sieve-gpu-ffn-bench on its
 # bundles instead (σ-MoE against cuBLAS, the PKM gather-sum), its JSON in
 # ffn-bench.json.
