@@ -138,16 +138,7 @@ void DeviceTransformerXL::download(Parameters &host, bool gradients) const {
 
 void DeviceTransformerXL::zeroGrads() {
   for (device::DeviceParameter &p : params)
-    p.grad = ops.allocate(DType::F32, p.numel());
-  // The layers hold gradient addresses: point them at the new buffers.
-  for (size_t l = 0; l < layers.size(); ++l) {
-    auto grad = [&](const std::string &what) {
-      return param(layerParameterName(int64_t(l), "attention." + what))
-          .grad->address();
-    };
-    layers[l].attentionGrad = {grad("wq"), grad("wk"), grad("wv"), grad("wr"),
-                               grad("wo"), grad("u"),  grad("v")};
-  }
+    ops.zero(p.grad->address(), p.numel() * sizeof(float));
 }
 
 DeviceMemory DeviceTransformerXL::emptyMemory(int64_t batch,

@@ -43,19 +43,19 @@ struct Checker {
   std::mt19937 rng{5};
   int passed = 0, failed = 0;
 
-  Mirrored make(const std::vector<float> &values) {
-    Mirrored m{host.allocate(DType::F32, int64_t(values.size())),
-               gpu.allocate(DType::F32, int64_t(values.size()))};
-    host.copyIn(m.host->address(), values.data(), values.size() * 4);
-    gpu.copyIn(m.gpu->address(), values.data(), values.size() * 4);
+  template <typename T>
+  Mirrored mirror(DType dtype, const std::vector<T> &values) {
+    Mirrored m{host.allocate(dtype, int64_t(values.size())),
+               gpu.allocate(dtype, int64_t(values.size()))};
+    host.copyIn(m.host->address(), values.data(), values.size() * sizeof(T));
+    gpu.copyIn(m.gpu->address(), values.data(), values.size() * sizeof(T));
     return m;
   }
+  Mirrored make(const std::vector<float> &values) {
+    return mirror(DType::F32, values);
+  }
   Mirrored makeI32(const std::vector<int32_t> &values) {
-    Mirrored m{host.allocate(DType::I32, int64_t(values.size())),
-               gpu.allocate(DType::I32, int64_t(values.size()))};
-    host.copyIn(m.host->address(), values.data(), values.size() * 4);
-    gpu.copyIn(m.gpu->address(), values.data(), values.size() * 4);
-    return m;
+    return mirror(DType::I32, values);
   }
   Mirrored zeros(int64_t n, DType dtype = DType::F32) {
     return {host.allocate(dtype, n), gpu.allocate(dtype, n)};

@@ -19,7 +19,6 @@
 #include "models/lm/Device/HostDenseOps.h"
 #include "models/lm/Trainer.h"
 #include "runtime/Core/Error.h"
-#include "runtime/Cuda/RoutingSupport.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -47,12 +46,15 @@ bool parse(int argc, char **argv, Arguments &args) {
       return true;
     };
     std::string number;
-    if (arg == "--out"         ? !value(args.out)
-        : arg == "--corpus"    ? !value(args.corpus)
-        : arg == "--device"    ? !value(args.device)
-        : arg == "--tuning-db" ? !value(args.tuningDb)
-        : arg == "--steps"     ? !value(number)
-                               : (positional.push_back(arg), false))
+    std::string *into = arg == "--out"         ? &args.out
+                        : arg == "--corpus"    ? &args.corpus
+                        : arg == "--device"    ? &args.device
+                        : arg == "--tuning-db" ? &args.tuningDb
+                        : arg == "--steps"     ? &number
+                                               : nullptr;
+    if (!into)
+      positional.push_back(arg);
+    else if (!value(*into))
       return false;
     if (!number.empty()) {
       char *end = nullptr;
@@ -109,19 +111,12 @@ int main(int argc, char **argv) {
                                    : model::resolvePath(d, d.data.corpus),
         d.data.limit);
     lm::TransformerXL host(d, kernels);
-    const bool mixed = host.ffnTensorType() != runtime::DType::F32;
+    lm::cuda::TrainingOps gpu;
     std::unique_ptr<lm::device::DenseOps> ops;
-    runtime::TuningDatabase database;
     if (executor) {
-      std::string nvrtc =
-          runtime::cuda::RoutingSupport::defaultCacheDirectory();
-      database = runtime::TuningDatabase::load(
-          args.tuningDb.empty() ? nvrtc + "/tuning.json" : args.tuningDb);
-      ops = std::make_unique<lm::cuda::CudaDenseOps>(
-          *executor, nvrtc,
-          mixed ? runtime::cuda::GemmMath::Tf32
-                : runtime::cuda::GemmMath::Exact,
-          lm::cuda::VariantPolicy{&database, false});
+      gpu = lm::cuda::createTrainingOps(*executor, host.ffnTensorType(),
+                                        args.tuningDb, false);
+      ops = std::move(gpu.ops);
       std::fprintf(stderr, "device: %s\n", executor->describeDevice().c_str());
     } else {
       ops = std::make_unique<lm::device::HostDenseOps>();

@@ -9,7 +9,6 @@
 #include "models/lm/MoweData.h"
 #include "models/lm/SubwordCorpus.h"
 #include "runtime/Core/Error.h"
-#include "runtime/Cuda/RoutingSupport.h"
 
 #include <fmt/format.h>
 
@@ -87,22 +86,16 @@ void mlir::sieve::driver::buildDeviceProgram(DeviceSetup &setup,
                                              bool deterministic) {
   bool mixed = model.ffnTensorType() != ::sieve::runtime::DType::F32;
   if (device == RunDevice::Cuda) {
-    namespace rt = ::sieve::runtime;
-    std::string nvrtc = rt::cuda::RoutingSupport::defaultCacheDirectory();
-    std::string path =
-        tuningDatabase.empty() ? nvrtc + "/tuning.json" : tuningDatabase;
-    setup.database =
-        std::make_unique<rt::TuningDatabase>(rt::TuningDatabase::load(path));
-    setup.ops = std::make_unique<lm::cuda::CudaDenseOps>(
-        *setup.executor, nvrtc,
-        mixed ? rt::cuda::GemmMath::Tf32 : rt::cuda::GemmMath::Exact,
-        lm::cuda::VariantPolicy{setup.database.get(), deterministic});
+    lm::cuda::TrainingOps training = lm::cuda::createTrainingOps(
+        *setup.executor, model.ffnTensorType(), tuningDatabase, deterministic);
+    setup.database = std::move(training.database);
+    setup.ops = std::move(training.ops);
     fmt::print(stderr,
                "device: {} (feed-forward kernels {}; dense GEMMs by cuBLAS "
                "in {}; tuning database {}, {} entries{})\n",
                setup.executor->describeDevice(),
                mixed ? "on bf16 tensors" : "in f32", mixed ? "tf32" : "f32",
-               path, setup.database->size(),
+               training.databasePath, setup.database->size(),
                deterministic ? ", deterministic" : "");
   } else {
     setup.ops = std::make_unique<lm::device::HostDenseOps>();

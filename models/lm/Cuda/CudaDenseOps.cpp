@@ -3,6 +3,7 @@
 #include "models/lm/Cuda/CudaDenseOps.h"
 
 #include "runtime/Core/Error.h"
+#include "runtime/Cuda/RoutingSupport.h"
 #include "runtime/Tuning/BundleTuner.h"
 
 using namespace sieve;
@@ -70,6 +71,12 @@ void CudaDenseOps::copy(device::Address to, device::Address from,
       "copying on the GPU");
 }
 
+void CudaDenseOps::zero(device::Address to, size_t bytes) {
+  const runtime::cuda::Driver &driver = executor_.runtime().driver();
+  driver.check(driver.api().cuMemsetD8Async(to, 0, bytes, executor_.stream()),
+               "zero-filling on the GPU");
+}
+
 void CudaDenseOps::gemm(const device::RowMajorGemm &gemm, DType input,
                         DType output, device::Address a, device::Address b,
                         device::Address c, float beta) {
@@ -109,4 +116,22 @@ std::vector<std::string> CudaDenseOps::variantChoices() const {
   for (const auto &[key, choice] : choices_)
     lines.push_back(key.substr(key.rfind('/') + 1) + ": " + choice.why);
   return lines;
+}
+
+TrainingOps
+sieve::lm::cuda::createTrainingOps(GpuExecutor &executor, DType ffnTensorType,
+                                   const std::string &tuningDatabase,
+                                   bool deterministic) {
+  TrainingOps training;
+  std::string nvrtc = runtime::cuda::RoutingSupport::defaultCacheDirectory();
+  training.databasePath =
+      tuningDatabase.empty() ? nvrtc + "/tuning.json" : tuningDatabase;
+  training.database = std::make_unique<runtime::TuningDatabase>(
+      runtime::TuningDatabase::load(training.databasePath));
+  training.ops = std::make_unique<CudaDenseOps>(
+      executor, nvrtc,
+      ffnTensorType == DType::F32 ? runtime::cuda::GemmMath::Exact
+                                  : runtime::cuda::GemmMath::Tf32,
+      VariantPolicy{training.database.get(), deterministic});
+  return training;
 }

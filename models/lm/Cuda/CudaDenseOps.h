@@ -46,6 +46,7 @@ public:
   void copyIn(device::Address to, const void *from, size_t bytes) override;
   void copyOut(void *to, device::Address from, size_t bytes) override;
   void copy(device::Address to, device::Address from, size_t bytes) override;
+  void zero(device::Address to, size_t bytes) override;
   void gemm(const device::RowMajorGemm &gemm, runtime::DType input,
             runtime::DType output, device::Address a, device::Address b,
             device::Address c, float beta) override;
@@ -164,6 +165,21 @@ private:
   // By bundle function and token bucket.
   std::map<std::string, runtime::VariantChoice> choices_;
 };
+
+/// GPU training's operations for a model whose feed-forward kernels take
+/// `ffnTensorType` tensors: dense GEMMs in tf32 under mixed precision,
+/// exactly for f32; the NVRTC cache and, unless `tuningDatabase` names one,
+/// the tuning database where `sieve tune` writes it by default
+/// (RoutingSupport::defaultCacheDirectory()). Throws runtime::Error.
+struct TrainingOps {
+  std::string databasePath;
+  std::unique_ptr<runtime::TuningDatabase> database;
+  std::unique_ptr<CudaDenseOps> ops;
+};
+TrainingOps createTrainingOps(runtime::cuda::GpuExecutor &executor,
+                              runtime::DType ffnTensorType,
+                              const std::string &tuningDatabase,
+                              bool deterministic);
 
 } // namespace sieve::lm::cuda
 

@@ -82,6 +82,8 @@ public:
   virtual void copyOut(void *to, Address from, size_t bytes) = 0;
   /// Device-to-device copy.
   virtual void copy(Address to, Address from, size_t bytes) = 0;
+  /// Sets `bytes` bytes at `to` to zero.
+  virtual void zero(Address to, size_t bytes) = 0;
 
   /// C = op(A) op(B) + beta C (RowMajorGemm's layout); A and B of `input`
   /// type, C of `output` type, sums in f32.

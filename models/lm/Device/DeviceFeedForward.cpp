@@ -93,12 +93,15 @@ DeviceFeedForward::inputs(const FunctionSpec &fn, Address x, int64_t tokens,
 }
 
 std::vector<std::unique_ptr<Buffer>>
-DeviceFeedForward::allocateOutputs(const FunctionSpec &fn, int64_t tokens) {
+DeviceFeedForward::allocateOutputs(const FunctionSpec &fn, int64_t tokens,
+                                   std::vector<TensorView> &views) {
   std::vector<std::unique_ptr<Buffer>> outputs;
   for (const ArgSpec &spec : fn.args)
-    if (spec.kind == ArgKind::Output)
+    if (spec.kind == ArgKind::Output) {
       outputs.push_back(
           ops.allocate(spec.dtype, countOf(spec.shapeFor(tokens))));
+      views.push_back(view(spec, outputs.back()->address(), tokens));
+    }
   return outputs;
 }
 
@@ -120,12 +123,9 @@ float DeviceFeedForward::run(const std::string &function, Address x, Address y,
   const FunctionSpec &fn = bundle->function(function);
   std::unique_ptr<Buffer> converted;
   std::vector<TensorView> in = inputs(fn, x, tokens, routingIds, converted);
-  std::vector<std::unique_ptr<Buffer>> outputs = allocateOutputs(fn, tokens);
   std::vector<TensorView> out;
-  size_t index = 0;
-  for (const ArgSpec &spec : fn.args)
-    if (spec.kind == ArgKind::Output)
-      out.push_back(view(spec, outputs[index++]->address(), tokens));
+  std::vector<std::unique_ptr<Buffer>> outputs =
+      allocateOutputs(fn, tokens, out);
   ops.callBundle(*bundle, fn.name, in, scalars, out);
   const int64_t n = outputs[0]->count();
   if (outputs[0]->dtype() == DType::F32)
@@ -196,12 +196,8 @@ void DeviceFeedForward::backward(Address x, Address dy, float daux,
     }
     in.push_back(view(dauxSpec, dauxBuffer->address(), tokens));
   }
-  std::vector<std::unique_ptr<Buffer>> grads = allocateOutputs(fn, tokens);
   std::vector<TensorView> out;
-  size_t index = 0;
-  for (const ArgSpec &spec : fn.args)
-    if (spec.kind == ArgKind::Output)
-      out.push_back(view(spec, grads[index++]->address(), tokens));
+  std::vector<std::unique_ptr<Buffer>> grads = allocateOutputs(fn, tokens, out);
   ops.callBundle(*bundle, fn.name, in, {}, out);
   saved.clear();
   kernelWeights.clear();

@@ -47,9 +47,11 @@ private:
                                           Address x, int64_t tokens,
                                           Address routingIds,
                                           std::unique_ptr<Buffer> &converted);
-  /// Allocates `fn`'s outputs for `tokens` tokens.
+  /// Allocates `fn`'s outputs for `tokens` tokens; their views go to
+  /// `views`.
   std::vector<std::unique_ptr<Buffer>>
-  allocateOutputs(const runtime::FunctionSpec &fn, int64_t tokens);
+  allocateOutputs(const runtime::FunctionSpec &fn, int64_t tokens,
+                  std::vector<runtime::TensorView> &views);
   /// A one-element output (the auxiliary loss) as an f32 on the host.
   float scalarOutput(const Buffer &buffer);
   float run(const std::string &function, Address x, Address y, int64_t tokens,

@@ -66,6 +66,10 @@ void HostDenseOps::copy(Address to, Address from, size_t bytes) {
   std::memmove(at<void>(to), at<void>(from), bytes);
 }
 
+void HostDenseOps::zero(Address to, size_t bytes) {
+  std::memset(at<void>(to), 0, bytes);
+}
+
 void HostDenseOps::gemm(const RowMajorGemm &g, DType input, DType output,
                         Address a, Address b, Address c, float beta) {
   const int64_t lda = g.lda ? g.lda : g.transposeA ? g.m : g.k;

@@ -23,6 +23,7 @@ public:
   void copyIn(Address to, const void *from, size_t bytes) override;
   void copyOut(void *to, Address from, size_t bytes) override;
   void copy(Address to, Address from, size_t bytes) override;
+  void zero(Address to, size_t bytes) override;
   void gemm(const RowMajorGemm &gemm, runtime::DType input,
             runtime::DType output, Address a, Address b, Address c,
             float beta) override;
