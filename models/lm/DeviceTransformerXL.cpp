@@ -35,8 +35,9 @@ struct DeviceTransformerXL::Activations {
     int64_t memory = 0;
   };
   std::vector<PerLayer> layers;
-  std::unique_ptr<Buffer> inputs, targets, routes, positions, final,
-      normedFinal, meanF, rstdF, probs;
+  std::unique_ptr<Buffer> inputs, targets, routes, positions, final, meanF,
+      rstdF, probs;
+  device::PreparedValues normedFinal; // read by the output layer's GEMMs
   std::vector<int32_t> hostInputs;
 };
 
@@ -50,9 +51,10 @@ Address offset(Address base, int64_t elements) {
 
 DeviceTransformerXL::DeviceTransformerXL(
     const model::ModelDescription &description, const Parameters &host,
-    std::shared_ptr<runtime::Bundle> kernels, device::DenseOps &ops)
+    std::shared_ptr<runtime::Bundle> kernels, device::DenseOps &ops,
+    runtime::DType gemmOperands)
     : desc(description), kernels(std::move(kernels)), ops(ops),
-      vocab(description.tokenizer.vocabSize),
+      matmul(ops, gemmOperands), vocab(description.tokenizer.vocabSize),
       dModel(description.transformer.dModel) {
   for (const Parameter &p : host.all()) {
     device::DeviceParameter d;
@@ -214,7 +216,7 @@ DeviceTransformerXL::forward(const int32_t *inputs, const int32_t *targets,
     AttentionShape shape{B, T, M, D, t.heads, t.headSize};
     std::unique_ptr<Buffer> attentionOut = buffer(N * D);
     device::attentionForward(
-        ops, attentionOut->address(), a.normed->address(),
+        matmul, attentionOut->address(), a.normed->address(),
         acts.positions->address(), layer.attention, shape, dropout, stepSeed,
         dropoutStream(int64_t(l), kAttentionDropout), a.attention);
     ops.dropoutForward(dropped->address(), attentionOut->address(), N * D,
@@ -253,18 +255,20 @@ DeviceTransformerXL::forward(const int32_t *inputs, const int32_t *targets,
   memory.length = std::min(memory.capacity, S);
 
   acts.final = std::move(h);
-  acts.normedFinal = buffer(N * D);
+  std::unique_ptr<Buffer> normedFinal = buffer(N * D);
   acts.meanF = buffer(N);
   acts.rstdF = buffer(N);
-  ops.layerNormForward(acts.normedFinal->address(), acts.meanF->address(),
+  ops.layerNormForward(normedFinal->address(), acts.meanF->address(),
                        acts.rstdF->address(), acts.final->address(),
                        param("ln.weight").value->address(),
                        param("ln.bias").value->address(), N, D);
+  acts.normedFinal = matmul.keep(std::move(normedFinal));
   std::unique_ptr<Buffer> logits = buffer(N * vocab);
   ops.broadcastRows(logits->address(), param("output.bias").value->address(), N,
                     vocab);
-  ops.gemm({N, vocab, D}, DType::F32, DType::F32, acts.normedFinal->address(),
-           param("output.weight").value->address(), logits->address(), 1.0f);
+  matmul({N, vocab, D}, acts.normedFinal.values,
+         device::f32Values(param("output.weight").value->address()),
+         logits->address(), 1.0f);
   acts.probs = buffer(N * vocab);
   loss.crossEntropy =
       ops.crossEntropyForward(acts.probs->address(), logits->address(),
@@ -292,16 +296,17 @@ SegmentLoss DeviceTransformerXL::trainSegment(const int32_t *inputs,
   ops.crossEntropyBackward(dlogits->address(), acts.probs->address(),
                            acts.targets->address(), N, vocab,
                            1.0f / static_cast<float>(N));
+  ops.addColumnSums(param("output.bias").grad->address(), dlogits->address(), N,
+                    vocab);
+  device::PreparedValues dlogitsValues = matmul.keep(std::move(dlogits));
   device::DeviceParameter &out = param("output.weight");
   std::unique_ptr<Buffer> dnormed = buffer(N * D);
   device::RowMajorGemm inputGrad{N, D, vocab, false, true};
-  ops.gemm(inputGrad, DType::F32, DType::F32, dlogits->address(),
-           out.value->address(), dnormed->address(), 1.0f);
+  matmul(inputGrad, dlogitsValues.values,
+         device::f32Values(out.value->address()), dnormed->address(), 1.0f);
   device::RowMajorGemm weightGrad{D, vocab, N, true, false};
-  ops.gemm(weightGrad, DType::F32, DType::F32, acts.normedFinal->address(),
-           dlogits->address(), out.grad->address(), 1.0f);
-  ops.addColumnSums(param("output.bias").grad->address(), dlogits->address(), N,
-                    vocab);
+  matmul(weightGrad, acts.normedFinal.values, dlogitsValues.values,
+         out.grad->address(), 1.0f);
   std::unique_ptr<Buffer> dh = buffer(N * D);
   device::DeviceParameter &lnw = param("ln.weight");
   ops.layerNormBackward(dh->address(), lnw.grad->address(),
@@ -330,10 +335,11 @@ SegmentLoss DeviceTransformerXL::trainSegment(const int32_t *inputs,
     ops.dropoutBackward(dattention->address(), dh->address(), N * D, dropout,
                         stepSeed, dropoutStream(l, kAttentionOutDropout));
     AttentionShape shape{B, T, M, D, t.heads, t.headSize};
-    device::attentionBackward(
-        ops, dnormedCat->address(), layer.attentionGrad, dattention->address(),
-        a.normed->address(), acts.positions->address(), layer.attention, shape,
-        dropout, stepSeed, dropoutStream(l, kAttentionDropout), a.attention);
+    device::attentionBackward(matmul, dnormedCat->address(),
+                              layer.attentionGrad, dattention->address(),
+                              acts.positions->address(), layer.attention, shape,
+                              dropout, stepSeed,
+                              dropoutStream(l, kAttentionDropout), a.attention);
     ops.layerNormBackward(dconcat->address(), layer.ln1g->grad->address(),
                           layer.ln1b->grad->address(), dnormedCat->address(),
                           a.concat->address(), a.mean1->address(),

@@ -2,12 +2,13 @@
 //
 // TransformerXL's forward and backward, step for step, on a DenseOps
 // backend: the parameters, gradients, activations and XL memory live in
-// device memory; projections are GEMMs, attention is DeviceAttention, the
-// feed-forward blocks are the bundle's kernels (DeviceFeedForward), and
-// every dropout draws the host model's masks. On the CUDA backend this is
-// GPU training; on the host backend it is checked against TransformerXL
-// (losses, gradients, memory). The parameters' names, shapes and initial
-// values come from a host model's Parameters.
+// device memory; projections are GEMMs (f32, or bf16 operands with f32
+// sums under mixed precision: device::Matmul), attention is
+// DeviceAttention, the feed-forward blocks are the bundle's kernels
+// (DeviceFeedForward), and every dropout draws the host model's masks. On the
+// CUDA backend this is GPU training; on the host backend it is checked against
+// TransformerXL (losses, gradients, memory). The parameters' names, shapes and
+// initial values come from a host model's Parameters.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,17 +32,19 @@ class DeviceTransformerXL {
 public:
   /// The model of `description` with `params`' names, shapes and values
   /// (uploaded), its feed-forward blocks the `kernels` of the same
-  /// description compiled for `ops`' backend. Throws runtime::Error.
+  /// description compiled for `ops`' backend, its dense GEMMs on
+  /// `gemmOperands` (f32 or bf16). Throws runtime::Error.
   DeviceTransformerXL(const model::ModelDescription &description,
                       const Parameters &params,
                       std::shared_ptr<runtime::Bundle> kernels,
-                      device::DenseOps &ops);
+                      device::DenseOps &ops, runtime::DType gemmOperands);
   ~DeviceTransformerXL();
 
   const model::ModelDescription &description() const { return desc; }
   std::vector<device::DeviceParameter> &parameters() { return params; }
   device::DenseOps &operations() { return ops; }
   runtime::DType ffnTensorType() const;
+  runtime::DType gemmOperandType() const { return matmul.operandType(); }
   bool needsRoutingIds() const { return routed; }
 
   /// Copies the host parameters' values to the device, or back.
@@ -74,6 +77,7 @@ private:
   model::ModelDescription desc;
   std::shared_ptr<runtime::Bundle> kernels;
   device::DenseOps &ops;
+  device::Matmul matmul;
   std::vector<device::DeviceParameter> params;
   std::vector<Layer> layers;
   int64_t vocab, dModel;

@@ -4,9 +4,11 @@
 // NVRTC kernels) against the host backend (models/lm/Device/HostDenseOps:
 // plain loops, itself checked against the host model by the GoogleTest
 // suites), on the same random inputs; then the relative attention's whole
-// forward and backward program on both. Floats agree to 1e-5 of the
-// largest host value (1e-4 for sums over long rows; the orders of the sums
-// differ), dropout masks and reshapes exactly. Plain C++, so that a GPU
+// forward and backward program on both, with f32 and with bf16 GEMM
+// operands. Floats agree to 1e-5 of the largest host value (1e-4 for sums
+// over long rows; the orders of the sums differ; 1e-2 where a bf16
+// rounding of an intermediate can go the other way), dropout masks and
+// reshapes exactly. Plain C++, so that a GPU
 // node without LLVM or OpenBLAS builds it. Exit codes: 0 all passed, 1 a
 // failure, 77 no GPU.
 //
@@ -23,6 +25,7 @@
 #include <filesystem>
 #include <functional>
 #include <random>
+#include <string>
 
 using namespace sieve;
 using namespace sieve::lm;
@@ -173,7 +176,28 @@ void checkElementwise(Checker &c) {
   c.expect("adam moments", v);
 }
 
-void checkAttention(Checker &c) {
+void checkGemms(Checker &c) {
+  // Two products of 40 x 24 over 56, A transposed with rows 48 apart, from
+  // element 3 on; B dense; C accumulates.
+  // m, n, k, transposeA, transposeB, lda, ldb, ldc, batch, strides.
+  const device::RowMajorGemm g{40, 24, 56, true,    false,   48,
+                               0,  0,  2,  56 * 48, 56 * 24, 40 * 24};
+  for (DType operands : {DType::F32, DType::BF16}) {
+    Mirrored a = c.make(c.random(2 * 56 * 48 + 3)),
+             b = c.make(c.random(2 * 56 * 24)),
+             out = c.make(c.random(2 * 40 * 24));
+    c.both([&](DenseOps &ops, auto at) {
+      device::Matmul matmul(ops, operands);
+      matmul(g, device::f32Values(at(a)).at(3), device::f32Values(at(b)),
+             at(out), 1.0f);
+    });
+    c.expect(operands == DType::F32 ? "strided-batched GEMM, f32"
+                                    : "strided-batched GEMM, bf16 operands",
+             out, 1e-5);
+  }
+}
+
+void checkAttention(Checker &c, DType operands) {
   const AttentionShape shape{
       /*batch=*/3,   /*tokens=*/16, /*memory=*/16,
       /*dModel=*/64, /*heads=*/4,   /*headSize=*/16};
@@ -192,20 +216,27 @@ void checkAttention(Checker &c) {
       return device::AttentionWeights{at(v[0]), at(v[1]), at(v[2]), at(v[3]),
                                       at(v[4]), at(v[5]), at(v[6])};
     };
+    device::Matmul matmul(ops, operands);
     device::AttentionCache cache;
-    device::attentionForward(ops, at(out), at(a), at(positions), pick(weights),
-                             shape, 0.1, 3, 7, cache);
-    device::attentionBackward(ops, at(da), pick(grads), at(dout), at(a),
+    device::attentionForward(matmul, at(out), at(a), at(positions),
+                             pick(weights), shape, 0.1, 3, 7, cache);
+    device::attentionBackward(matmul, at(da), pick(grads), at(dout),
                               at(positions), pick(weights), shape, 0.1, 3, 7,
                               cache);
   });
-  c.expect("attention output", out, 1e-4);
-  c.expect("attention da", da, 1e-4);
+  const double tolerance = operands == DType::F32 ? 1e-4 : 1e-2;
+  const std::string suffix =
+      operands == DType::F32 ? "" : " (bf16 GEMM operands)";
+  auto check = [&](const char *what, const Mirrored &m) {
+    c.expect((what + suffix).c_str(), m, tolerance);
+  };
+  check("attention output", out);
+  check("attention da", da);
   const char *names[] = {"attention dwq", "attention dwk", "attention dwv",
                          "attention dwr", "attention dwo", "attention du",
                          "attention dv"};
   for (size_t i = 0; i < grads.size(); ++i)
-    c.expect(names[i], grads[i], 1e-4);
+    check(names[i], grads[i]);
 }
 
 } // namespace
@@ -214,7 +245,9 @@ int runChecks(DenseOps &gpu) {
   Checker checker{{}, gpu};
   checkRows(checker);
   checkElementwise(checker);
-  checkAttention(checker);
+  checkGemms(checker);
+  checkAttention(checker, DType::F32);
+  checkAttention(checker, DType::BF16);
   std::printf("LM kernel checks: %d passed, %d failed\n", checker.passed,
               checker.failed);
   return checker.failed == 0 && checker.passed > 0 ? 0 : 1;

@@ -114,14 +114,14 @@ int main(int argc, char **argv) {
     lm::cuda::TrainingOps gpu;
     std::unique_ptr<lm::device::DenseOps> ops;
     if (executor) {
-      gpu = lm::cuda::createTrainingOps(*executor, host.ffnTensorType(),
-                                        args.tuningDb, false);
+      gpu = lm::cuda::createTrainingOps(*executor, args.tuningDb, false);
       ops = std::move(gpu.ops);
       std::fprintf(stderr, "device: %s\n", executor->describeDevice().c_str());
     } else {
       ops = std::make_unique<lm::device::HostDenseOps>();
     }
-    lm::DeviceTransformerXL program(d, host.parameters(), kernels, *ops);
+    lm::DeviceTransformerXL program(d, host.parameters(), kernels, *ops,
+                                    host.ffnTensorType());
     lm::DeviceTraining training(program, d.training.batchSize,
                                 d.transformer.memory);
     lm::TrainOptions options;

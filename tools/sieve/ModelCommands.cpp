@@ -70,7 +70,8 @@ cl::opt<std::string> trainCache("cache-dir", cl::desc("Kernel cache"),
 cl::opt<std::string> trainPrecision(
     "precision",
     cl::desc("f32, or bf16: the feed-forward kernels compute on bf16 "
-             "tensors, the parameters and optimiser stay f32 (mixed "
+             "tensors (on cuda and emulated, the dense GEMMs on bf16 "
+             "operands too), the parameters and optimiser stay f32 (mixed "
              "precision; the default with --device cuda)"),
     cl::value_desc("f32|bf16"), cl::init(""), cl::sub(trainCommand));
 cl::opt<std::string> trainDevice(
@@ -110,7 +111,8 @@ cl::opt<std::string> evalCache("cache-dir", cl::desc("Kernel cache"),
                                cl::sub(evalCommand));
 cl::opt<std::string>
     evalPrecision("precision",
-                  cl::desc("f32, or bf16: the feed-forward kernels compute "
+                  cl::desc("f32, or bf16: the feed-forward kernels (on "
+                           "cuda and emulated, the dense GEMMs too) compute "
                            "on bf16 copies of the trained weights (the "
                            "default with --device cuda)"),
                   cl::value_desc("f32|bf16"), cl::init(""),

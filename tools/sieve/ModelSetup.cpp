@@ -87,24 +87,27 @@ void mlir::sieve::driver::buildDeviceProgram(DeviceSetup &setup,
   bool mixed = model.ffnTensorType() != ::sieve::runtime::DType::F32;
   if (device == RunDevice::Cuda) {
     lm::cuda::TrainingOps training = lm::cuda::createTrainingOps(
-        *setup.executor, model.ffnTensorType(), tuningDatabase, deterministic);
+        *setup.executor, tuningDatabase, deterministic);
     setup.database = std::move(training.database);
     setup.ops = std::move(training.ops);
-    fmt::print(stderr,
-               "device: {} (feed-forward kernels {}; dense GEMMs by cuBLAS "
-               "in {}; tuning database {}, {} entries{})\n",
-               setup.executor->describeDevice(),
-               mixed ? "on bf16 tensors" : "in f32", mixed ? "tf32" : "f32",
-               training.databasePath, setup.database->size(),
-               deterministic ? ", deterministic" : "");
+    fmt::print(
+        stderr,
+        "device: {} (feed-forward kernels {}; dense GEMMs by cuBLAS "
+        "{}; tuning database {}, {} entries{})\n",
+        setup.executor->describeDevice(), mixed ? "on bf16 tensors" : "in f32",
+        mixed ? "on bf16 operands, f32 sums" : "in f32", training.databasePath,
+        setup.database->size(), deterministic ? ", deterministic" : "");
   } else {
     setup.ops = std::make_unique<lm::device::HostDenseOps>();
-    fmt::print(stderr, "device: emulated (GPU training's program on the "
-                       "host backend)\n");
+    fmt::print(stderr,
+               "device: emulated (GPU training's program on the "
+               "host backend{})\n",
+               mixed ? "; dense GEMMs on bf16 operands, f32 sums" : "");
   }
+  // Mixed precision is bf16 everywhere: the dense GEMMs' operands too.
   setup.program = std::make_unique<lm::DeviceTransformerXL>(
-      model.description(), model.parameters(), model.kernelBundle(),
-      *setup.ops);
+      model.description(), model.parameters(), model.kernelBundle(), *setup.ops,
+      model.ffnTensorType());
 }
 
 std::optional<::sieve::runtime::DType>

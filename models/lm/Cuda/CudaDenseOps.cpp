@@ -30,10 +30,8 @@ private:
 
 CudaDenseOps::CudaDenseOps(GpuExecutor &executor,
                            const std::string &cacheDirectory,
-                           runtime::cuda::GemmMath f32Math,
                            VariantPolicy policy)
-    : executor_(executor), kernels_(executor, cacheDirectory),
-      f32Math_(f32Math), policy_(policy),
+    : executor_(executor), kernels_(executor, cacheDirectory), policy_(policy),
       identity_(runtime::deviceIdentity(executor.runtime().driver())) {
   std::string why;
   cublas_ = runtime::cuda::Cublas::create(executor, &why);
@@ -80,8 +78,8 @@ void CudaDenseOps::zero(device::Address to, size_t bytes) {
 void CudaDenseOps::gemm(const device::RowMajorGemm &gemm, DType input,
                         DType output, device::Address a, device::Address b,
                         device::Address c, float beta) {
-  cublas_->gemm(gemm, input, f32Math_, a, b, c, beta, "a training GEMM",
-                output);
+  cublas_->gemm(gemm, input, runtime::cuda::GemmMath::Exact, a, b, c, beta,
+                "a training GEMM", output);
 }
 
 void CudaDenseOps::callBundle(const runtime::Bundle &bundle,
@@ -119,7 +117,7 @@ std::vector<std::string> CudaDenseOps::variantChoices() const {
 }
 
 TrainingOps
-sieve::lm::cuda::createTrainingOps(GpuExecutor &executor, DType ffnTensorType,
+sieve::lm::cuda::createTrainingOps(GpuExecutor &executor,
                                    const std::string &tuningDatabase,
                                    bool deterministic) {
   TrainingOps training;
@@ -129,9 +127,6 @@ sieve::lm::cuda::createTrainingOps(GpuExecutor &executor, DType ffnTensorType,
   training.database = std::make_unique<runtime::TuningDatabase>(
       runtime::TuningDatabase::load(training.databasePath));
   training.ops = std::make_unique<CudaDenseOps>(
-      executor, nvrtc,
-      ffnTensorType == DType::F32 ? runtime::cuda::GemmMath::Exact
-                                  : runtime::cuda::GemmMath::Tf32,
-      VariantPolicy{training.database.get(), deterministic});
+      executor, nvrtc, VariantPolicy{training.database.get(), deterministic});
   return training;
 }

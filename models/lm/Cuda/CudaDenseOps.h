@@ -29,13 +29,11 @@ struct VariantPolicy {
 class CudaDenseOps final : public device::DenseOps {
 public:
   /// On `executor`'s GPU, the kernels built through the NVRTC cache at
-  /// `cacheDirectory`; f32 GEMMs computed as `f32Math` says, bundle
-  /// variants chosen by `policy`. Throws runtime::Error when cuBLAS or
-  /// NVRTC cannot be loaded.
+  /// `cacheDirectory`; f32 GEMMs exact (no tf32), bf16 ones on the tensor
+  /// cores with f32 sums; bundle variants chosen by `policy`. Throws
+  /// runtime::Error when cuBLAS or NVRTC cannot be loaded.
   CudaDenseOps(runtime::cuda::GpuExecutor &executor,
-               const std::string &cacheDirectory,
-               runtime::cuda::GemmMath f32Math = runtime::cuda::GemmMath::Exact,
-               VariantPolicy policy = {});
+               const std::string &cacheDirectory, VariantPolicy policy = {});
 
   /// Each bundle function called so far with the variant it ran and why
   /// ("ffn0_moe_forward_train@4096: tuned: 1x4x16x3x2 (0.82 ms)").
@@ -159,17 +157,14 @@ private:
   runtime::cuda::GpuExecutor &executor_;
   DenseKernels kernels_;
   std::unique_ptr<runtime::cuda::Cublas> cublas_;
-  runtime::cuda::GemmMath f32Math_;
   VariantPolicy policy_;
   runtime::DeviceIdentity identity_;
   // By bundle function and token bucket.
   std::map<std::string, runtime::VariantChoice> choices_;
 };
 
-/// GPU training's operations for a model whose feed-forward kernels take
-/// `ffnTensorType` tensors: dense GEMMs in tf32 under mixed precision,
-/// exactly for f32; the NVRTC cache and, unless `tuningDatabase` names one,
-/// the tuning database where `sieve tune` writes it by default
+/// GPU training's operations: the NVRTC cache and, unless `tuningDatabase`
+/// names one, the tuning database where `sieve tune` writes it by default
 /// (RoutingSupport::defaultCacheDirectory()). Throws runtime::Error.
 struct TrainingOps {
   std::string databasePath;
@@ -177,7 +172,6 @@ struct TrainingOps {
   std::unique_ptr<CudaDenseOps> ops;
 };
 TrainingOps createTrainingOps(runtime::cuda::GpuExecutor &executor,
-                              runtime::DType ffnTensorType,
                               const std::string &tuningDatabase,
                               bool deterministic);
 

@@ -7,7 +7,9 @@
 // are head-major, (H, B, rows, d_h), so that the position term, which
 // every stream of a head shares, is one GEMM per head over all streams'
 // rows, and its weight gradient sums over the streams inside that GEMM.
-// Same inputs, weights, dropout draws and outputs as the host's.
+// Same inputs, weights, dropout draws and outputs as the host's. The
+// GEMMs multiply through a Matmul: f32, or bf16 operands under mixed
+// precision, each tensor that several GEMMs read rounded once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +17,7 @@
 #define SIEVE_MODELS_LM_DEVICE_DEVICEATTENTION_H
 
 #include "models/lm/Device/AttentionShape.h"
-#include "models/lm/Device/DenseOps.h"
+#include "models/lm/Device/Matmul.h"
 
 namespace sieve::lm::device {
 
@@ -26,25 +28,29 @@ struct AttentionWeights {
   Address wq, wk, wv, wr, wo, u, v;
 };
 
-/// What the forward keeps for the backward: q, k, v, r head-major, the
-/// probabilities before and after dropout, the merged heads.
+/// What the forward keeps for the backward: q head-major and the softmax's
+/// probabilities (f32); as GEMM operands, the input rows, k, v, r
+/// head-major, the probabilities after dropout and the merged heads. With
+/// f32 operands the input rows are the caller's, which must outlive this.
 struct AttentionCache {
-  std::unique_ptr<Buffer> q, k, v, r, probs, dropped, heads;
+  std::unique_ptr<Buffer> q, probs;
+  PreparedValues a, k, v, r, dropped, heads;
 };
 
 /// out (B x T x d_model) = attention of the last T rows of each stream's
 /// `a` (B x S x d_model) over all S; `positions` are the S sinusoid
 /// encodings (S x d_model).
-void attentionForward(DenseOps &ops, Address out, Address a, Address positions,
-                      const AttentionWeights &w, const AttentionShape &shape,
-                      double dropout, uint64_t seed, uint64_t stream,
-                      AttentionCache &cache);
+void attentionForward(const Matmul &matmul, Address out, Address a,
+                      Address positions, const AttentionWeights &w,
+                      const AttentionShape &shape, double dropout,
+                      uint64_t seed, uint64_t stream, AttentionCache &cache);
 
 /// da (B x S x d_model) += and the weight gradients += from dout.
-void attentionBackward(DenseOps &ops, Address da, const AttentionWeights &grads,
-                       Address dout, Address a, Address positions,
-                       const AttentionWeights &w, const AttentionShape &shape,
-                       double dropout, uint64_t seed, uint64_t stream,
+void attentionBackward(const Matmul &matmul, Address da,
+                       const AttentionWeights &grads, Address dout,
+                       Address positions, const AttentionWeights &w,
+                       const AttentionShape &shape, double dropout,
+                       uint64_t seed, uint64_t stream,
                        const AttentionCache &cache);
 
 } // namespace sieve::lm::device

@@ -179,7 +179,7 @@ TEST_F(MoweModel, DeviceProgramTrainsAsTheHostModel) {
   // accumulate into the one shared set of experts, as on the host.
   lm::device::HostDenseOps ops;
   lm::DeviceTransformerXL program(description, lm->parameters(),
-                                  lm->kernelBundle(), ops);
+                                  lm->kernelBundle(), ops, runtime::DType::F32);
   EXPECT_TRUE(program.needsRoutingIds());
   lm->parameters().zeroGrads();
   lm::Memory memory = lm->emptyMemory(2, 8);
