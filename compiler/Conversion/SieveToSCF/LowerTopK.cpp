@@ -209,8 +209,9 @@ struct LowerProductKeyTopK : BufferPattern<ProductKeyTopKOp> {
 /// The GPU form (`columnThreads`): an iteration per output element, the
 /// column fastest, so a warp reads consecutive elements of each selected
 /// row (coalesced) and sums in a register, storing once. For f32 both do
-/// the same operations in the same order; for 16-bit outputs the GPU form
-/// rounds the sum once where the host rounds after each row.
+/// the same operations in the same order. A 16-bit output takes the GPU
+/// form on the host too: the sum is then rounded once, not after each
+/// row, and the host's results are the GPU's.
 struct LowerGatherSum : BufferPattern<GatherSumOp> {
   LowerGatherSum(MLIRContext *context, bool columnThreads)
       : BufferPattern(context), columnThreads(columnThreads) {}
@@ -220,7 +221,8 @@ struct LowerGatherSum : BufferPattern<GatherSumOp> {
     Value table = op.getTable(), init = op.getInit();
     Value selected = lb.dim(weights, 1), width = lb.dim(table, 1);
     Value tokens = lb.dim(weights, 0);
-    if (columnThreads) {
+    bool f32Output = cast<MemRefType>(init.getType()).getElementType().isF32();
+    if (columnThreads || !f32Output) {
       lb.parallel({lb.index(0), lb.index(0)}, {tokens, width},
                   [&](LoopBuilder &b, ValueRange nd) {
                     Value sum = b.forEach(

@@ -37,8 +37,17 @@ func.func @pkm_values(%w: memref<?x128xf32>, %i: memref<?x128xi32>,
   return
 }
 
-// 16-bit tensors: the GPU form widens each element to f32, sums in f32
-// and narrows once.
+// 16-bit tensors: the GPU form, on the host too, widens each element to
+// f32, sums in f32 and narrows once.
+// HOST-LABEL: func.func @bf16_values
+// HOST: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}})
+// HOST: scf.for {{.*}} iter_args({{.*}}) -> (f32) {
+// HOST: arith.addf %{{.*}}, %{{.*}} : f32
+// HOST: scf.yield
+// HOST: arith.truncf
+// HOST-NEXT: memref.store %{{.*}} : memref<?x8xbf16>
+// HOST-NOT: memref.store
+// HOST: return
 // GPU-LABEL: func.func @bf16_values
 // GPU: memref.load %{{.*}} : memref<?x8xbf16>
 // GPU-NEXT: arith.extf
