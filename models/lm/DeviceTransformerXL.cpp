@@ -219,6 +219,10 @@ DeviceTransformerXL::forward(const int32_t *inputs, const int32_t *targets,
         matmul, attentionOut->address(), a.normed->address(),
         acts.positions->address(), layer.attention, shape, dropout, stepSeed,
         dropoutStream(int64_t(l), kAttentionDropout), a.attention);
+    // The backward reads the normed rows only as the attention's GEMM
+    // operands: with f32 operands these rows, else the rounded copy.
+    if (a.attention.a.storage)
+      a.normed.reset();
     ops.dropoutForward(dropped->address(), attentionOut->address(), N * D,
                        dropout, stepSeed,
                        dropoutStream(int64_t(l), kAttentionOutDropout));
